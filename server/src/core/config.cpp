@@ -1,0 +1,149 @@
+#include "core/config.hpp"
+
+#include <charconv>
+
+#include <boost/url/parse.hpp>
+
+namespace collabdev {
+
+namespace {
+
+std::string env_or(const EnvLookup& lookup, const char* name, const std::string& fallback) {
+  const char* v = lookup(name);
+  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+void check_url(const std::string& value, const std::string& name, std::initializer_list<std::string_view> schemes) {
+  if (value.empty()) {
+    return;
+  }
+  auto r = boost::urls::parse_uri(value);
+  if (!r) {
+    throw ConfigError(name + ": not a valid URL");
+  }
+  for (auto s : schemes) {
+    if (r->scheme() == s) {
+      return;
+    }
+  }
+  std::string list;
+  for (auto s : schemes) {
+    list += list.empty() ? "" : ", ";
+    list += s;
+  }
+  throw ConfigError(name + ": the URL scheme must be one of " + list);
+}
+
+}  // namespace
+
+unsigned parse_unsigned(const std::string& value, const std::string& name, unsigned min, unsigned max) {
+  unsigned n = 0;
+  auto r = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (r.ec != std::errc{} || r.ptr != value.data() + value.size() || n < min || n > max) {
+    throw ConfigError(name + ": expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                      ", got '" + value + "'");
+  }
+  return n;
+}
+
+std::size_t parse_size(const std::string& value, const std::string& name) {
+  std::size_t n = 0;
+  auto r = std::from_chars(value.data(), value.data() + value.size(), n);
+  std::string_view unit(r.ptr, value.data() + value.size());
+  std::size_t mult = 1;
+  if (unit == "" || unit == "B") {
+    mult = 1;
+  } else if (unit == "K" || unit == "KiB") {
+    mult = 1024;
+  } else if (unit == "M" || unit == "MiB") {
+    mult = 1024 * 1024;
+  } else {
+    throw ConfigError(name + ": expected a size such as 1048576, 512KiB or 1MiB, got '" + value + "'");
+  }
+  if (r.ec != std::errc{} || n == 0 || n > (std::size_t{1} << 30) / mult) {
+    throw ConfigError(name + ": expected a size from 1 byte to 1 GiB, got '" + value + "'");
+  }
+  return n * mult;
+}
+
+ListenAddress parse_listen(const std::string& value, const std::string& name) {
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw ConfigError(name + ": expected host:port, got '" + value + "'");
+  }
+  std::string host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const auto port = parse_unsigned(value.substr(colon + 1), name + " port", 0, 65535);
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+Config config_from_env(const EnvLookup& lookup) {
+  Config c;
+  c.database_url = env_or(lookup, "DATABASE_URL", "");
+  c.redis_url = env_or(lookup, "REDIS_URL", "");
+  c.neo4j_url = env_or(lookup, "NEO4J_URL", "");
+  const auto listen = parse_listen(env_or(lookup, "COLLABDEV_LISTEN", "127.0.0.1:8080"), "COLLABDEV_LISTEN");
+  c.listen_host = listen.host;
+  c.listen_port = listen.port;
+  if (const auto v = env_or(lookup, "COLLABDEV_THREADS", ""); !v.empty()) {
+    c.threads = parse_unsigned(v, "COLLABDEV_THREADS", 1, 256);
+  }
+  c.web_root = env_or(lookup, "COLLABDEV_WEB_ROOT", "");
+  c.migrations_dir = env_or(lookup, "COLLABDEV_MIGRATIONS_DIR", "");
+  c.log_level = env_or(lookup, "LOG_LEVEL", "info");
+  c.log_format = env_or(lookup, "LOG_FORMAT", "text");
+  if (const auto v = env_or(lookup, "COLLABDEV_BODY_LIMIT", ""); !v.empty()) {
+    c.body_limit = parse_size(v, "COLLABDEV_BODY_LIMIT");
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_DB_POOL_SIZE", ""); !v.empty()) {
+    c.db_pool_size = parse_unsigned(v, "COLLABDEV_DB_POOL_SIZE", 1, 1000);
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_SESSION_TTL_HOURS", ""); !v.empty()) {
+    c.session_ttl = std::chrono::hours(parse_unsigned(v, "COLLABDEV_SESSION_TTL_HOURS", 1, 24 * 365));
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_HASH_THREADS", ""); !v.empty()) {
+    c.hash_threads = parse_unsigned(v, "COLLABDEV_HASH_THREADS", 1, 64);
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_COOKIE_SECURE", ""); !v.empty()) {
+    if (v != "true" && v != "false" && v != "1" && v != "0") {
+      throw ConfigError("COLLABDEV_COOKIE_SECURE: expected true or false, got '" + v + "'");
+    }
+    c.cookie_secure = (v == "true" || v == "1");
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_ALLOWED_ORIGINS", ""); !v.empty()) {
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      const auto comma = v.find(',', start);
+      auto item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) {
+        check_url(item, "COLLABDEV_ALLOWED_ORIGINS", {"http", "https"});
+        c.allowed_origins.push_back(item);
+      }
+      if (comma == std::string::npos) {
+        break;
+      }
+      start = comma + 1;
+    }
+  }
+  return c;
+}
+
+void validate(const Config& c) {
+  if (c.database_url.empty()) {
+    throw ConfigError("DATABASE_URL: required (a PostgreSQL URL such as postgresql://user@127.0.0.1:5432/collabdev)");
+  }
+  check_url(c.database_url, "DATABASE_URL", {"postgresql", "postgres"});
+  check_url(c.redis_url, "REDIS_URL", {"redis", "unix"});
+  check_url(c.neo4j_url, "NEO4J_URL", {"http", "https"});
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels)) {
+    throw ConfigError("LOG_LEVEL: expected trace, debug, info, warn, error, critical or off, got '" + c.log_level + "'");
+  }
+  if (c.log_format != "text" && c.log_format != "json") {
+    throw ConfigError("LOG_FORMAT: expected text or json, got '" + c.log_format + "'");
+  }
+}
+
+}  // namespace collabdev

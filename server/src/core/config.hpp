@@ -1,0 +1,53 @@
+#pragma once
+// Server configuration: environment variables first, command-line flags override them.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace collabdev {
+
+struct Config {
+  std::string database_url;
+  std::string redis_url;   // empty: in-process bus, single instance
+  std::string neo4j_url;   // empty: graph queries on PostgreSQL
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  unsigned threads = 0;    // 0: one per core
+  std::string web_root;    // empty: no static files
+  std::string migrations_dir;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  std::size_t body_limit = 1024 * 1024;
+  std::size_t db_pool_size = 16;
+  std::chrono::milliseconds db_acquire_timeout{3000};
+  std::chrono::seconds session_ttl{30 * 24 * 3600};
+  bool cookie_secure = false;          // set when served behind TLS
+  std::vector<std::string> allowed_origins;  // extra origins trusted for cookie-authenticated writes
+  unsigned hash_threads = 2;           // argon2id worker pool size
+  bool migrate_on_start = true;
+};
+
+// A bad value; the message names the variable or flag, and main exits with code 2.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Reads DATABASE_URL, REDIS_URL, NEO4J_URL and COLLABDEV_* variables, validating each value.
+Config config_from_env(const EnvLookup& lookup);
+// Checks the whole configuration after flags were applied.
+void validate(const Config& c);
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port;
+};
+ListenAddress parse_listen(const std::string& value, const std::string& name);
+std::size_t parse_size(const std::string& value, const std::string& name);
+unsigned parse_unsigned(const std::string& value, const std::string& name, unsigned min, unsigned max);
+
+}  // namespace collabdev

@@ -1,0 +1,61 @@
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "core/config.hpp"
+
+using namespace collabdev;
+
+namespace {
+EnvLookup env(std::map<std::string, std::string> vars) {
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
+  return [shared](const char* name) -> const char* {
+    auto it = shared->find(name);
+    return it == shared->end() ? nullptr : it->second.c_str();
+  };
+}
+}  // namespace
+
+TEST(Config, Defaults) {
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@127.0.0.1/db"}}));
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.listen_port, 8080);
+  EXPECT_EQ(c.body_limit, 1024u * 1024u);
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(Config, ReadsEveryVariable) {
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"},
+                                {"REDIS_URL", "redis://127.0.0.1:6379"},
+                                {"COLLABDEV_LISTEN", "0.0.0.0:9090"},
+                                {"COLLABDEV_THREADS", "3"},
+                                {"COLLABDEV_BODY_LIMIT", "2MiB"},
+                                {"LOG_FORMAT", "json"},
+                                {"LOG_LEVEL", "debug"}}));
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.listen_port, 9090);
+  EXPECT_EQ(c.threads, 3u);
+  EXPECT_EQ(c.body_limit, 2u * 1024u * 1024u);
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(Config, BadValuesNameTheVariable) {
+  auto expect_error = [](std::map<std::string, std::string> vars, const std::string& name) {
+    vars.emplace("DATABASE_URL", "postgresql://u@h/db");
+    try {
+      auto c = config_from_env(env(vars));
+      validate(c);
+      ADD_FAILURE() << "no error for " << name;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+    }
+  };
+  expect_error({{"COLLABDEV_LISTEN", "nohost"}}, "COLLABDEV_LISTEN");
+  expect_error({{"COLLABDEV_LISTEN", "127.0.0.1:99999"}}, "COLLABDEV_LISTEN");
+  expect_error({{"COLLABDEV_THREADS", "zero"}}, "COLLABDEV_THREADS");
+  expect_error({{"COLLABDEV_BODY_LIMIT", "5GB"}}, "COLLABDEV_BODY_LIMIT");
+  expect_error({{"LOG_FORMAT", "xml"}}, "LOG_FORMAT");
+  expect_error({{"LOG_LEVEL", "loud"}}, "LOG_LEVEL");
+  expect_error({{"REDIS_URL", "http://x"}}, "REDIS_URL");
+  expect_error({{"DATABASE_URL", "mysql://x/y"}}, "DATABASE_URL");
+}
