@@ -1,0 +1,44 @@
+# CollabDev+: `make run` serves the app on http://localhost:8080; `make test` runs every suite.
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+CMAKE_DEBUG := build/debug
+CMAKE_RELEASE := build/release
+
+.PHONY: run test deps build build-debug web services migrate stop bench clean
+
+run: deps build web services
+	@scripts/run.sh
+
+test:
+	@scripts/deps.sh test
+	@scripts/test.sh
+
+deps:
+	@scripts/deps.sh run
+
+build:
+	@[ -f $(CMAKE_RELEASE)/build.ninja ] || cmake --preset release >/dev/null
+	@cmake --build $(CMAKE_RELEASE) --target collabdev
+
+build-debug:
+	@[ -f $(CMAKE_DEBUG)/build.ninja ] || cmake --preset debug >/dev/null
+	@cmake --build $(CMAKE_DEBUG)
+
+web:
+	@scripts/web.sh
+
+services:
+	@scripts/services.sh start
+
+migrate: build services
+	@. .var/env && $(CMAKE_RELEASE)/collabdev migrate
+
+stop:
+	@scripts/stop.sh
+
+bench:
+	@scripts/deps.sh test
+	@bench/run.sh
+
+clean: stop
+	rm -rf build .var web/dist

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what is missing, and nothing else: Debian packages (one `apt-get update` first, only
+# when something is missing) and the npm packages of the web client and the test suites.
+#   scripts/deps.sh [build|run|test]   (test also installs the browser and Java for Neo4j)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-run}
+
+pkgs=(cmake ninja-build g++ pkg-config ccache make
+      libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+      libpq-dev libhiredis-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
+      libgtest-dev libgmock-dev libbenchmark-dev
+      postgresql-15 postgresql-client-15 redis-server)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+if [ "$mode" = test ]; then
+  pkgs+=(chromium fonts-liberation)
+  command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm: install when node_modules is missing or older than the lock file.
+npm_install() {
+  local dir=$1
+  [ -f "$dir/package.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "deps: npm packages in ${dir#$root/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_install "$root/web"
+if [ "$mode" = test ]; then
+  npm_install "$root/tests"
+fi

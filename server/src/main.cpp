@@ -1,0 +1,227 @@
+// collabdev: one binary for the whole server. Every module is wired here, explicitly.
+#include <csignal>
+#include <cstdlib>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "bus/bus.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "db/db.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "modules/ops/ops.hpp"
+
+#ifndef COLLABDEV_VERSION
+#define COLLABDEV_VERSION "0.0.0"
+#endif
+#ifndef COLLABDEV_DEFAULT_MIGRATIONS_DIR
+#define COLLABDEV_DEFAULT_MIGRATIONS_DIR "server/migrations"
+#endif
+
+using namespace collabdev;
+
+namespace {
+
+constexpr int exit_bad_config = 2;
+
+// Runs one coroutine to completion on `ioc` (used before the server starts serving).
+template <class T>
+T run_blocking(asio::io_context& ioc, awaitable<T> task) {
+  auto fut = asio::co_spawn(ioc, std::move(task), asio::use_future);
+  ioc.restart();
+  while (fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    ioc.run_one();
+  }
+  return fut.get();
+}
+
+std::shared_ptr<db::Pool> make_pool(asio::io_context& ioc, const Config& cfg) {
+  db::PoolOptions po;
+  po.conninfo = cfg.database_url;
+  po.max_size = cfg.db_pool_size;
+  po.acquire_timeout = cfg.db_acquire_timeout;
+  return db::Pool::create(ioc.get_executor(), po);
+}
+
+int run_migrate(const Config& cfg) {
+  asio::io_context ioc;
+  auto pool = make_pool(ioc, cfg);
+  auto report = run_blocking(ioc, db::migrate(*pool, cfg.migrations_dir));
+  for (const auto& name : report.applied) {
+    spdlog::info("applied migration {}", name);
+  }
+  spdlog::info("migrations: {} applied now, {} already applied", report.applied.size(), report.already);
+  pool->close();
+  return 0;
+}
+
+int run_serve(const Config& cfg) {
+  const unsigned threads = cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(threads));
+  auto pool = make_pool(ioc, cfg);
+  if (cfg.migrate_on_start) {
+    auto report = run_blocking(ioc, db::migrate(*pool, cfg.migrations_dir));
+    spdlog::info("migrations: {} applied now, {} already applied", report.applied.size(), report.already);
+  }
+  auto bus = cfg.redis_url.empty() ? bus::make_local_bus(ioc.get_executor())
+                                   : bus::make_redis_bus(ioc.get_executor(), cfg.redis_url);
+
+  http::Metrics metrics;
+  metrics.gauge("collabdev_db_pool_size", "Open PostgreSQL connections.",
+                [pool] { return static_cast<double>(pool->stats().size); });
+  metrics.gauge("collabdev_db_pool_in_use", "PostgreSQL connections leased now.",
+                [pool] { return static_cast<double>(pool->stats().in_use); });
+  metrics.gauge("collabdev_db_pool_waiting", "Requests waiting for a PostgreSQL connection.",
+                [pool] { return static_cast<double>(pool->stats().waiting); });
+
+  http::Router router;
+  ops::register_routes(router, {pool, bus, &metrics});
+
+  http::ServerOptions so;
+  so.host = cfg.listen_host;
+  so.port = cfg.listen_port;
+  so.body_limit = cfg.body_limit;
+  so.web_root = cfg.web_root;
+  http::Server server(ioc, so, router, metrics);
+  server.set_error_mapper([](const std::exception& e) -> std::optional<Problem> {
+    if (dynamic_cast<const db::PoolTimeout*>(&e) != nullptr) {
+      return problems::unavailable("The database is busy; try again.");
+    }
+    if (const auto* dbe = dynamic_cast<const db::Error*>(&e); dbe != nullptr && dbe->sqlstate().empty()) {
+      return problems::unavailable("The database is unreachable; try again.");
+    }
+    return std::nullopt;
+  });
+  metrics.gauge("collabdev_http_open_connections", "Open HTTP connections.",
+                [&server] { return static_cast<double>(server.open_connections()); });
+  try {
+    server.start();
+  } catch (const std::system_error& e) {
+    spdlog::critical("cannot listen on {}:{}: {}", cfg.listen_host, cfg.listen_port, e.what());
+    return 1;
+  }
+  spdlog::info("collabdev {} listening on http://{}:{} ({} threads)", COLLABDEV_VERSION, cfg.listen_host,
+               server.bound_port(), threads);
+
+  // Graceful stop: stop accepting, finish requests in flight, then stop within 10 s at most.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::steady_timer drain(ioc);
+  std::chrono::steady_clock::time_point deadline;
+  std::function<void()> poll_drain = [&] {
+    if (server.open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      bus->stop();
+      pool->close();
+      ioc.stop();
+      return;
+    }
+    drain.expires_after(std::chrono::milliseconds(50));
+    drain.async_wait([&](boost::system::error_code) { poll_drain(); });
+  };
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) {
+      return;
+    }
+    spdlog::info("signal {}: shutting down", sig);
+    server.shutdown();
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(9);
+    poll_drain();
+  });
+
+  std::vector<std::thread> pool_threads;
+  for (unsigned i = 1; i < threads; ++i) {
+    pool_threads.emplace_back([&ioc] { ioc.run(); });
+  }
+  ioc.restart();
+  ioc.run();
+  for (auto& t : pool_threads) {
+    t.join();
+  }
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{"CollabDev+ server"};
+  app.require_subcommand(1);
+  auto* serve = app.add_subcommand("serve", "Serve the API, the realtime gateway and the web client");
+  auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  std::optional<std::string> database_url, redis_url, neo4j_url, listen, web_root, log_level, log_format,
+      body_limit, migrations_dir;
+  std::optional<unsigned> threads;
+  bool no_migrate = false;
+  for (auto* sub : {serve, migrate}) {
+    sub->add_option("--database-url", database_url, "PostgreSQL URL (DATABASE_URL)");
+    sub->add_option("--migrations-dir", migrations_dir, "Folder of NNNN_name.sql files (COLLABDEV_MIGRATIONS_DIR)");
+    sub->add_option("--log-level", log_level, "trace|debug|info|warn|error (LOG_LEVEL)");
+    sub->add_option("--log-format", log_format, "text|json (LOG_FORMAT)");
+  }
+  serve->add_option("--redis-url", redis_url, "Redis URL (REDIS_URL)");
+  serve->add_option("--neo4j-url", neo4j_url, "Neo4j HTTP URL (NEO4J_URL)");
+  serve->add_option("--listen", listen, "host:port (COLLABDEV_LISTEN)");
+  serve->add_option("--threads", threads, "I/O threads (COLLABDEV_THREADS)");
+  serve->add_option("--web-root", web_root, "Folder of the built web client (COLLABDEV_WEB_ROOT)");
+  serve->add_option("--body-limit", body_limit, "Request body limit, e.g. 1MiB (COLLABDEV_BODY_LIMIT)");
+  serve->add_flag("--no-migrate", no_migrate, "Do not apply migrations at start");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : exit_bad_config;
+  }
+  if (version->parsed()) {
+    std::cout << "collabdev " << COLLABDEV_VERSION << "\n";
+    return 0;
+  }
+
+  Config cfg;
+  try {
+    cfg = config_from_env([](const char* n) { return std::getenv(n); });
+    if (database_url) cfg.database_url = *database_url;
+    if (redis_url) cfg.redis_url = *redis_url;
+    if (neo4j_url) cfg.neo4j_url = *neo4j_url;
+    if (listen) {
+      auto l = parse_listen(*listen, "--listen");
+      cfg.listen_host = l.host;
+      cfg.listen_port = l.port;
+    }
+    if (threads) {
+      cfg.threads = parse_unsigned(std::to_string(*threads), "--threads", 1, 256);
+    }
+    if (web_root) cfg.web_root = *web_root;
+    if (log_level) cfg.log_level = *log_level;
+    if (log_format) cfg.log_format = *log_format;
+    if (body_limit) cfg.body_limit = parse_size(*body_limit, "--body-limit");
+    if (migrations_dir) cfg.migrations_dir = *migrations_dir;
+    if (cfg.migrations_dir.empty()) cfg.migrations_dir = COLLABDEV_DEFAULT_MIGRATIONS_DIR;
+    cfg.migrate_on_start = !no_migrate;
+    validate(cfg);
+  } catch (const ConfigError& e) {
+    std::cerr << "collabdev: configuration error: " << e.what() << "\n";
+    return exit_bad_config;
+  }
+  setup_logging(cfg.log_level, cfg.log_format);
+
+  try {
+    if (migrate->parsed()) {
+      return run_migrate(cfg);
+    }
+    return run_serve(cfg);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    spdlog::shutdown();
+    return 1;
+  }
+}
