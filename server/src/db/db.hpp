@@ -3,13 +3,16 @@
 // No thread blocks on a query; statements are named constants prepared once per connection.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/asio.hpp"
@@ -104,21 +107,29 @@ class ConnectionImpl;
 // broke, or that is left inside a transaction, is rolled back or discarded by the pool.
 class Connection {
  public:
-  Connection() = default;
+  Connection() noexcept;  // defined where ConnectionImpl is complete (unique_ptr member)
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;
   ~Connection();
 
   // Runs a named statement (prepared on this connection the first time it is seen).
   awaitable<Result> query(const Statement& stmt, std::span<const Param> params = {});
-  awaitable<Result> query(const Statement& stmt, std::initializer_list<Param> params) {
-    return query(stmt, std::span<const Param>(params.begin(), params.size()));
+  // query(stmt, a, b, ...): parameters are copied into the coroutine frame (g++ 12 miscompiles
+  // braced initializer lists across co_await, so the API takes them as arguments instead).
+  template <class... Args>
+    requires(!(sizeof...(Args) == 1 && (std::is_convertible_v<Args, std::span<const Param>> && ...)))
+  awaitable<Result> query(const Statement& stmt, Args&&... args) {
+    return query_owned(stmt, std::vector<Param>{Param(std::forward<Args>(args))...});
+  }
+  awaitable<Result> query_owned(const Statement& stmt, std::vector<Param> params) {
+    co_return co_await query(stmt, std::span<const Param>(params));
   }
   // Runs SQL text without preparing it (simple query protocol; may hold several statements).
   awaitable<void> execute(std::string_view sql);
 
  private:
   friend class Pool;
+  friend class Transaction;  // commit() must see whether the transaction already failed
   Connection(std::shared_ptr<Pool> pool, std::unique_ptr<ConnectionImpl> impl);
   std::shared_ptr<Pool> pool_;
   std::unique_ptr<ConnectionImpl> impl_;
@@ -131,8 +142,10 @@ class Transaction {
   awaitable<Result> query(const Statement& stmt, std::span<const Param> params = {}) {
     return conn_.query(stmt, params);
   }
-  awaitable<Result> query(const Statement& stmt, std::initializer_list<Param> params) {
-    return conn_.query(stmt, params);
+  template <class... Args>
+    requires(!(sizeof...(Args) == 1 && (std::is_convertible_v<Args, std::span<const Param>> && ...)))
+  awaitable<Result> query(const Statement& stmt, Args&&... args) {
+    return conn_.query(stmt, std::forward<Args>(args)...);
   }
   awaitable<void> execute(std::string_view sql) { return conn_.execute(sql); }
   awaitable<void> commit();
@@ -159,15 +172,45 @@ class Pool : public std::enable_shared_from_this<Pool> {
   awaitable<Connection> acquire();
   awaitable<Transaction> begin(std::string_view begin_sql = "BEGIN");
   // Leases, runs one statement, returns the lease.
-  awaitable<Result> query(const Statement& stmt, std::initializer_list<Param> params = {});
-  awaitable<Result> query(const Statement& stmt, std::span<const Param> params);
+  awaitable<Result> query(const Statement& stmt, std::span<const Param> params = {});
+  template <class... Args>
+    requires(!(sizeof...(Args) == 1 && (std::is_convertible_v<Args, std::span<const Param>> && ...)))
+  awaitable<Result> query(const Statement& stmt, Args&&... args) {
+    return query_owned(stmt, std::vector<Param>{Param(std::forward<Args>(args))...});
+  }
+  awaitable<Result> query_owned(const Statement& stmt, std::vector<Param> params) {
+    co_return co_await query(stmt, std::span<const Param>(params));
+  }
   // True when a connection answers `SELECT 1` within `timeout`.
   awaitable<bool> ping(std::chrono::milliseconds timeout);
   PoolStats stats() const;
   void close();  // closes idle connections and refuses new leases
 
  private:
-  // (implementation-defined)
+  friend class Connection;  // a lease hands its connection back through release()
+  struct Waiter;
+  struct Grant;
+  Pool(executor ex, PoolOptions options, std::string secret);
+  awaitable<Grant> wait_for_grant(std::shared_ptr<Waiter> waiter,
+                                  std::chrono::steady_clock::time_point deadline);
+  awaitable<bool> ping_until_timeout(std::chrono::milliseconds timeout);
+  void release(std::unique_ptr<ConnectionImpl> impl);
+  void give_back(std::unique_ptr<ConnectionImpl> impl);
+  void release_slot();
+  static awaitable<void> roll_back_and_release(std::shared_ptr<Pool> pool,
+                                               std::unique_ptr<ConnectionImpl> impl);
+  static awaitable<bool> ping_once(std::shared_ptr<Pool> pool);
+
+  executor executor_;
+  PoolOptions options_;
+  std::string secret_;  // the conninfo password, scrubbed from error messages
+  mutable std::mutex mutex_;
+  // Guarded by mutex_. size_ counts open and opening connections, in_use_ the leased ones among them.
+  std::vector<std::unique_ptr<ConnectionImpl>> idle_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::size_t size_ = 0;
+  std::size_t in_use_ = 0;
+  bool closed_ = false;
 };
 
 // Applies server/migrations/NNNN_name.sql in order, each in its own transaction, recorded in
