@@ -46,7 +46,13 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   }
   for (auto p : *r) {
     if (p.key == name) {
-      return std::string(p.has_value ? std::string_view(p.value) : std::string_view());
+      if (!p.has_value) {
+        return std::string();
+      }
+      // Query strings from forms encode spaces as '+'.
+      boost::urls::encoding_opts opts;
+      opts.space_as_plus = true;
+      return p.value.decode(opts);
     }
   }
   return std::nullopt;

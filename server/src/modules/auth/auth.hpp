@@ -1,0 +1,73 @@
+#pragma once
+// Accounts and sessions: registration, sign-in, sign-out, profile, password change, and the one
+// question every other feature asks: who is calling?
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/db.hpp"
+#include "http/router.hpp"
+#include "modules/auth/password_hasher.hpp"
+#include "modules/auth/rate_limiter.hpp"
+
+namespace collabdev::auth {
+
+struct Principal {
+  std::string user_id;
+  std::string session_id;
+  bool via_cookie = false;
+};
+
+struct Options {
+  std::chrono::seconds session_ttl{30 * 24 * 3600};
+  bool cookie_secure = false;
+  std::vector<std::string> allowed_origins;
+  std::size_t login_failures_per_account = 5;
+  std::size_t login_failures_per_address = 30;
+  std::chrono::seconds login_window{15 * 60};
+};
+
+inline constexpr std::string_view session_cookie = "collabdev_session";
+
+class AuthService {
+ public:
+  AuthService(std::shared_ptr<db::Pool> pool, std::shared_ptr<PasswordHasher> hasher, Options options);
+
+  // The caller's session: 401 when there is none or it expired or was revoked; 403 when a
+  // cookie-authenticated request that changes state fails the CSRF check.
+  awaitable<Principal> require(const http::Request& req);
+  // For the WebSocket gateway: a token (from the cookie or the first message) to a principal.
+  awaitable<std::optional<Principal>> authenticate_token(std::string_view token);
+
+  void register_routes(http::Router& router);
+  // Deletes expired sessions every `period` until the executor stops.
+  void start_purger(executor ex, std::chrono::seconds period);
+
+ private:
+  awaitable<http::Response> register_user(http::Request& req);
+  awaitable<http::Response> login(http::Request& req);
+  awaitable<http::Response> logout(http::Request& req);
+  awaitable<http::Response> logout_all(http::Request& req);
+  awaitable<http::Response> me(http::Request& req);
+  awaitable<http::Response> update_me(http::Request& req);
+  awaitable<http::Response> change_password(http::Request& req);
+  awaitable<http::Response> issue_session(db::Connection& conn, const std::string& user_id, int status,
+                                          boost::json::object user);
+  std::string cookie_header(const std::string& token, std::chrono::seconds max_age) const;
+  void check_csrf(const http::Request& req) const;
+
+  std::shared_ptr<db::Pool> pool_;
+  std::shared_ptr<PasswordHasher> hasher_;
+  Options options_;
+  FailureLimiter by_account_;
+  FailureLimiter by_address_;
+};
+
+// Shared by tests and the WebSocket gateway.
+std::string new_token();
+std::string token_hash(std::string_view token);
+bool valid_email(std::string_view email);
+
+}  // namespace collabdev::auth

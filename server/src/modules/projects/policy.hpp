@@ -1,0 +1,32 @@
+#pragma once
+// Who may do what in a project: the whole role matrix in one place (docs/roles.md mirrors it).
+#include <optional>
+#include <string_view>
+
+namespace collabdev::projects {
+
+enum class Role { owner, maintainer, member };
+
+std::optional<Role> parse_role(std::string_view s);
+std::string_view role_name(Role r);
+
+enum class Action {
+  view_project,     // read the project and anything in it
+  update_project,   // rename, change description
+  delete_project,
+  view_members,
+  add_member,       // with the target role given
+  change_role,      // target's current role and the new role given
+  remove_member,    // target's role given
+  transfer_ownership,
+  manage_columns,   // board structure
+  edit_tasks,       // create, update, move, delete tasks
+  post_message,
+  moderate_messages,  // delete others' messages
+};
+
+// `target` is the role of the member acted on; `new_role` the role given to them.
+bool allowed(Role actor, Action action, std::optional<Role> target = std::nullopt,
+             std::optional<Role> new_role = std::nullopt);
+
+}  // namespace collabdev::projects

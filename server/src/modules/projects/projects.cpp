@@ -1,0 +1,427 @@
+#include "modules/projects/projects.hpp"
+
+#include <charconv>
+#include <cstring>
+
+#include <boost/json.hpp>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include "core/json.hpp"
+#include "modules/projects/queries.hpp"
+
+namespace collabdev::projects {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::int64_t default_page = 50;
+constexpr std::int64_t max_page = 200;
+constexpr std::size_t max_description = 10000;
+
+bj::value nullable(const db::Result& r, int row, std::string_view col) {
+  auto v = r.get_optional(row, col);
+  return v ? bj::value(*v) : bj::value(nullptr);
+}
+
+bj::object project_json(const db::Result& r, int row, std::optional<std::string_view> role) {
+  bj::object o;
+  o["id"] = r.get(row, "id");
+  o["name"] = r.get(row, "name");
+  o["description"] = nullable(r, row, "description");
+  o["created_by"] = r.get(row, "created_by");
+  o["created_at"] = r.get(row, "created_at");
+  o["updated_at"] = r.get(row, "updated_at");
+  if (role) {
+    o["role"] = *role;
+  }
+  return o;
+}
+
+bj::object member_json(const db::Result& r, int row) {
+  return bj::object{{"user_id", r.get(row, "user_id")},   {"email", r.get(row, "email")},
+                    {"name", r.get(row, "name")},         {"avatar_url", nullable(r, row, "avatar_url")},
+                    {"role", r.get(row, "role")},         {"joined_at", r.get(row, "joined_at")}};
+}
+
+std::string encode_cursor(std::string_view created_at, std::string_view id) {
+  const std::string raw = std::string(created_at) + "|" + std::string(id);
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+struct Cursor {
+  std::string created_at;
+  std::string id;
+};
+
+std::optional<Cursor> decode_cursor(std::string_view s) {
+  if (s.size() > 200) {
+    return std::nullopt;
+  }
+  std::string raw(s.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), s.data(), s.size(), nullptr, &len,
+                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  raw.resize(len);
+  const auto bar = raw.find('|');
+  if (bar == std::string::npos || !json::is_uuid(raw.substr(bar + 1)) || bar < 20 || bar > 40) {
+    return std::nullopt;
+  }
+  return Cursor{raw.substr(0, bar), raw.substr(bar + 1)};
+}
+
+std::int64_t page_limit(const http::Request& req) {
+  auto v = req.query_param("limit");
+  if (!v) {
+    return default_page;
+  }
+  std::int64_t n = 0;
+  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < 1 || n > max_page) {
+    fail(problems::bad_request("limit must be a whole number from 1 to 200", "limit"));
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string members_channel(std::string_view project_id) {
+  return "ws:project:" + std::string(project_id) + ":members";
+}
+
+ProjectsService::ProjectsService(std::shared_ptr<db::Pool> pool, std::shared_ptr<bus::Bus> bus,
+                                 auth::AuthService& auth)
+    : pool_(std::move(pool)), bus_(std::move(bus)), auth_(auth) {}
+
+awaitable<Role> ProjectsService::require_member(const std::string& project_id, const std::string& user_id) {
+  if (!json::is_uuid(project_id)) {
+    fail(problems::not_found("No such project."));
+  }
+  auto r = co_await pool_->query(sql::role_of, project_id, user_id);
+  if (r.empty()) {
+    fail(problems::not_found("No such project."));
+  }
+  auto role = parse_role(r.get(0, 0));
+  if (!role) {
+    throw std::logic_error("unknown role in project_members");
+  }
+  co_return *role;
+}
+
+awaitable<Role> ProjectsService::require(const std::string& project_id, const std::string& user_id, Action action) {
+  auto role = co_await require_member(project_id, user_id);
+  if (!allowed(role, action)) {
+    fail(problems::forbidden("Your role in this project does not allow this."));
+  }
+  co_return role;
+}
+
+awaitable<void> ProjectsService::publish_membership(const std::string& project_id, std::string_view kind,
+                                                    const std::string& user_id) {
+  // An envelope of the realtime protocol: the gateway forwards it to the project's room as it is.
+  bj::object ev{{"type", kind},
+                {"room", "project:" + project_id},
+                {"data", bj::object{{"project_id", project_id}, {"user_id", user_id}}}};
+  if (!co_await bus_->publish(members_channel(project_id), bj::serialize(ev))) {
+    spdlog::warn("membership event for project {} not published: bus unreachable", project_id);
+  }
+}
+
+awaitable<http::Response> ProjectsService::create(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"name", "description"});
+  auto name = f.string("name", {.min = 1, .max = 255});
+  auto description = f.string_patch("description", {.required = false, .max = max_description, .nullable = true});
+  f.check();
+  auto tx = co_await pool_->begin();
+  auto r = co_await tx.query(sql::insert_project, *name, description.value, me.user_id);
+  const std::string id(r.get(0, "id"));
+  co_await tx.query(sql::insert_owner, id, me.user_id);
+  co_await tx.query(sql::insert_default_columns, id);
+  co_await tx.commit();
+  auto res = http::Response::json(project_json(r, 0, "OWNER"), 201);
+  res.header("Location", "/api/v1/projects/" + id);
+  co_return res;
+}
+
+awaitable<http::Response> ProjectsService::list(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const auto limit = page_limit(req);
+  std::optional<Cursor> cursor;
+  if (auto c = req.query_param("cursor"); c && !c->empty()) {
+    cursor = decode_cursor(*c);
+    if (!cursor) {
+      fail(problems::bad_request("cursor is not one this server gave out", "cursor"));
+    }
+  }
+  std::optional<std::string> after_time;
+  std::optional<std::string> after_id;
+  if (cursor) {
+    after_time = cursor->created_at;
+    after_id = cursor->id;
+  }
+  db::Result r;
+  try {
+    r = co_await pool_->query(sql::list_mine, me.user_id, after_time, after_id, limit + 1);
+  } catch (const db::Error& e) {
+    if (!e.sqlstate().empty() && e.sqlstate().starts_with("22")) {
+      fail(problems::bad_request("cursor is not one this server gave out", "cursor"));
+    }
+    throw;
+  }
+  bj::array items;
+  const int n = std::min<int>(r.rows(), static_cast<int>(limit));
+  for (int i = 0; i < n; ++i) {
+    items.push_back(project_json(r, i, r.get(i, "role")));
+  }
+  bj::value next = nullptr;
+  if (r.rows() > limit) {
+    next = encode_cursor(r.get(n - 1, "created_at"), r.get(n - 1, "id"));
+  }
+  co_return http::Response::json(bj::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+awaitable<http::Response> ProjectsService::get(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  if (!json::is_uuid(id)) {
+    fail(problems::not_found("No such project."));
+  }
+  auto r = co_await pool_->query(sql::get_project, id, me.user_id);
+  if (r.empty()) {
+    fail(problems::not_found("No such project."));
+  }
+  co_return http::Response::json(project_json(r, 0, r.get(0, "role")));
+}
+
+awaitable<http::Response> ProjectsService::update(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  auto role = co_await require(id, me.user_id, Action::update_project);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"name", "description"});
+  auto name = f.string_patch("name", {.required = false, .min = 1, .max = 255});
+  auto description = f.string_patch("description", {.required = false, .max = max_description, .nullable = true});
+  f.check();
+  auto r = co_await pool_->query(sql::update_project, id, name.present, name.value, description.present, description.value);
+  if (r.empty()) {
+    fail(problems::not_found("No such project."));
+  }
+  co_return http::Response::json(project_json(r, 0, role_name(role)));
+}
+
+awaitable<http::Response> ProjectsService::remove(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  co_await require(id, me.user_id, Action::delete_project);
+  auto members = co_await pool_->query(sql::list_members, id);
+  co_await pool_->query(sql::delete_project, id);
+  for (int i = 0; i < members.rows(); ++i) {
+    co_await publish_membership(id, "project.deleted", std::string(members.get(i, "user_id")));
+  }
+  co_return http::Response::no_content();
+}
+
+awaitable<http::Response> ProjectsService::list_members(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  co_await require(id, me.user_id, Action::view_members);
+  auto r = co_await pool_->query(sql::list_members, id);
+  bj::array items;
+  for (int i = 0; i < r.rows(); ++i) {
+    items.push_back(member_json(r, i));
+  }
+  co_return http::Response::json(bj::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+awaitable<http::Response> ProjectsService::add_member(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  auto actor = co_await require_member(id, me.user_id);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"email", "role"});
+  auto email = f.string("email", {.min = 1, .max = 255});
+  auto role_text = f.one_of("role", {"OWNER", "MAINTAINER", "MEMBER"});
+  f.check();
+  const auto role = *parse_role(*role_text);
+  if (!allowed(actor, Action::add_member, std::nullopt, role)) {
+    fail(problems::forbidden(actor == Role::member ? "Members cannot add people to the project."
+                                                   : "Maintainers may add members with the MEMBER role only."));
+  }
+  auto tx = co_await pool_->begin();
+  auto u = co_await tx.query(sql::user_by_email, *email);
+  if (u.empty()) {
+    fail(problems::field("email", "no account has this email; ask them to sign up first"));
+  }
+  const std::string user_id(u.get(0, "id"));
+  auto ins = co_await tx.query(sql::insert_member, id, user_id, role_name(role));
+  if (ins.affected_rows() == 0) {
+    fail(problems::conflict("This user is already a member of the project.", "email"));
+  }
+  auto m = co_await tx.query(sql::get_member, id, user_id);
+  co_await tx.commit();
+  co_await publish_membership(id, "member.added", user_id);
+  co_return http::Response::json(member_json(m, 0), 201);
+}
+
+awaitable<http::Response> ProjectsService::change_role(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  const std::string target(req.param("userId"));
+  auto actor = co_await require_member(id, me.user_id);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"role"});
+  auto role_text = f.one_of("role", {"OWNER", "MAINTAINER", "MEMBER"});
+  f.check();
+  const auto new_role = *parse_role(*role_text);
+  if (!json::is_uuid(target)) {
+    fail(problems::not_found("No such member."));
+  }
+  auto tx = co_await pool_->begin();
+  co_await tx.query(sql::lock_project, id);
+  auto current = co_await tx.query(sql::role_of, id, target);
+  if (current.empty()) {
+    fail(problems::not_found("No such member."));
+  }
+  const auto target_role = *parse_role(current.get(0, 0));
+  if (!allowed(actor, Action::change_role, target_role, new_role)) {
+    fail(problems::forbidden("Only an OWNER may change roles."));
+  }
+  if (target_role == Role::owner && new_role != Role::owner) {
+    auto owners = co_await tx.query(sql::count_owners, id);
+    if (owners.get_int(0, "n") <= 1) {
+      fail(problems::conflict("A project keeps at least one OWNER; make someone else OWNER first.", "role"));
+    }
+  }
+  co_await tx.query(sql::set_role, id, target, role_name(new_role));
+  auto m = co_await tx.query(sql::get_member, id, target);
+  co_await tx.commit();
+  co_await publish_membership(id, "member.updated", target);
+  co_return http::Response::json(member_json(m, 0));
+}
+
+awaitable<void> ProjectsService::drop_member(const std::string& project_id, const std::string& actor_id,
+                                             Role actor_role, const std::string& target_id) {
+  auto tx = co_await pool_->begin();
+  co_await tx.query(sql::lock_project, project_id);
+  auto current = co_await tx.query(sql::role_of, project_id, target_id);
+  if (current.empty()) {
+    fail(problems::not_found("No such member."));
+  }
+  const auto target_role = *parse_role(current.get(0, 0));
+  if (actor_id != target_id && !allowed(actor_role, Action::remove_member, target_role)) {
+    fail(problems::forbidden(actor_role == Role::member ? "Members cannot remove others."
+                                                        : "Maintainers may remove MEMBERs only."));
+  }
+  if (target_role == Role::owner) {
+    auto owners = co_await tx.query(sql::count_owners, project_id);
+    if (owners.get_int(0, "n") <= 1) {
+      fail(problems::conflict("A project keeps at least one OWNER; transfer ownership first."));
+    }
+  }
+  auto unassigned = co_await tx.query(sql::unassign_tasks, project_id, target_id);
+  std::int64_t seq = 0;
+  if (unassigned.rows() > 0) {
+    auto b = co_await tx.query(sql::bump_board_seq, project_id);
+    seq = b.get_int(0, "board_seq");
+  }
+  co_await tx.query(sql::delete_member, project_id, target_id);
+  co_await tx.commit();
+  co_await publish_membership(project_id, "member.removed", target_id);
+  if (seq > 0) {
+    bj::array ids;
+    for (int i = 0; i < unassigned.rows(); ++i) {
+      ids.push_back(bj::string(unassigned.get(i, "id")));
+    }
+    bj::object ev{{"type", "tasks.unassigned"},
+                  {"room", "project:" + project_id},
+                  {"seq", seq},
+                  {"data", bj::object{{"user_id", target_id}, {"task_ids", std::move(ids)}}}};
+    auto payload = bj::serialize(ev);
+    if (!co_await bus_->publish("ws:project:" + project_id + ":tasks", std::move(payload))) {
+      spdlog::warn("board event for project {} not published: bus unreachable", project_id);
+    }
+  }
+}
+
+awaitable<http::Response> ProjectsService::remove_member(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  const std::string target(req.param("userId"));
+  auto actor = co_await require_member(id, me.user_id);
+  if (!json::is_uuid(target)) {
+    fail(problems::not_found("No such member."));
+  }
+  co_await drop_member(id, me.user_id, actor, target);
+  co_return http::Response::no_content();
+}
+
+awaitable<http::Response> ProjectsService::leave(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  auto actor = co_await require_member(id, me.user_id);
+  co_await drop_member(id, me.user_id, actor, me.user_id);
+  co_return http::Response::no_content();
+}
+
+awaitable<http::Response> ProjectsService::transfer(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string id(req.param("id"));
+  co_await require(id, me.user_id, Action::transfer_ownership);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"user_id"});
+  auto target = f.uuid("user_id");
+  f.check();
+  if (*target == me.user_id) {
+    fail(problems::field("user_id", "is already an OWNER"));
+  }
+  auto tx = co_await pool_->begin();
+  co_await tx.query(sql::lock_project, id);
+  auto current = co_await tx.query(sql::role_of, id, *target);
+  if (current.empty()) {
+    fail(problems::field("user_id", "is not a member of this project"));
+  }
+  co_await tx.query(sql::set_role, id, *target, "OWNER");
+  co_await tx.query(sql::set_role, id, me.user_id, "MAINTAINER");
+  auto members = co_await tx.query(sql::list_members, id);
+  co_await tx.commit();
+  co_await publish_membership(id, "member.updated", *target);
+  co_await publish_membership(id, "member.updated", me.user_id);
+  bj::array items;
+  for (int i = 0; i < members.rows(); ++i) {
+    items.push_back(member_json(members, i));
+  }
+  co_return http::Response::json(bj::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+void ProjectsService::register_routes(http::Router& router) {
+  auto bind = [this](awaitable<http::Response> (ProjectsService::*fn)(http::Request&)) {
+    return [this, fn](http::Request& r) { return (this->*fn)(r); };
+  };
+  router.post("/api/v1/projects", bind(&ProjectsService::create));
+  router.get("/api/v1/projects", bind(&ProjectsService::list));
+  router.get("/api/v1/projects/{id}", bind(&ProjectsService::get));
+  router.patch("/api/v1/projects/{id}", bind(&ProjectsService::update));
+  router.del("/api/v1/projects/{id}", bind(&ProjectsService::remove));
+  router.get("/api/v1/projects/{id}/members", bind(&ProjectsService::list_members));
+  router.post("/api/v1/projects/{id}/members", bind(&ProjectsService::add_member));
+  router.patch("/api/v1/projects/{id}/members/{userId}", bind(&ProjectsService::change_role));
+  router.del("/api/v1/projects/{id}/members/{userId}", bind(&ProjectsService::remove_member));
+  router.post("/api/v1/projects/{id}/leave", bind(&ProjectsService::leave));
+  router.post("/api/v1/projects/{id}/transfer-ownership", bind(&ProjectsService::transfer));
+}
+
+}  // namespace collabdev::projects
