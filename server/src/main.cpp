@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_future.hpp>
 #include <spdlog/spdlog.h>
 
 #include "bus/bus.hpp"
@@ -16,7 +17,13 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "modules/auth/auth.hpp"
 #include "modules/ops/ops.hpp"
+#include "modules/chat/chat.hpp"
+#include "modules/presence/presence.hpp"
+#include "modules/projects/projects.hpp"
+#include "modules/tasks/tasks.hpp"
+#include "realtime/gateway.hpp"
 
 #ifndef COLLABDEV_VERSION
 #define COLLABDEV_VERSION "0.0.0"
@@ -48,6 +55,81 @@ std::shared_ptr<db::Pool> make_pool(asio::io_context& ioc, const Config& cfg) {
   po.max_size = cfg.db_pool_size;
   po.acquire_timeout = cfg.db_acquire_timeout;
   return db::Pool::create(ioc.get_executor(), po);
+}
+
+// Every feature module, constructed and given its routes, in one place.
+struct Modules {
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<projects::ProjectsService> projects;
+  std::unique_ptr<tasks::TasksService> tasks;
+  std::unique_ptr<realtime::Gateway> gateway;
+  std::unique_ptr<chat::ChatService> chat;
+  std::unique_ptr<presence::PresenceService> presence;
+};
+
+Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& cfg,
+                     const std::shared_ptr<db::Pool>& pool, const std::shared_ptr<bus::Bus>& bus,
+                     http::Metrics& metrics) {
+  Modules m;
+  ops::register_routes(router, {pool, bus, &metrics});
+
+  auth::Options auth_options;
+  auth_options.session_ttl = cfg.session_ttl;
+  auth_options.cookie_secure = cfg.cookie_secure;
+  auth_options.allowed_origins = cfg.allowed_origins;
+  auto hasher = std::make_shared<auth::PasswordHasher>(cfg.hash_threads, 256);
+  m.auth = std::make_unique<auth::AuthService>(pool, hasher, auth_options);
+  m.auth->register_routes(router);
+
+  m.projects = std::make_unique<projects::ProjectsService>(pool, bus, *m.auth);
+  m.projects->register_routes(router);
+  m.tasks = std::make_unique<tasks::TasksService>(pool, bus, *m.auth, *m.projects);
+  m.tasks->register_routes(router);
+
+  realtime::GatewayOptions gateway_options;
+  gateway_options.allowed_origins = cfg.allowed_origins;
+  auto* auth_service = m.auth.get();
+  auto* projects_service = m.projects.get();
+  m.gateway = std::make_unique<realtime::Gateway>(
+      ioc, bus,
+      [auth_service](std::string token) -> awaitable<std::optional<std::string>> {
+        auto p = co_await auth_service->authenticate_token(token);
+        co_return p ? std::optional<std::string>(p->user_id) : std::nullopt;
+      },
+      [projects_service](std::string room, std::string user) -> awaitable<std::optional<std::string>> {
+        // Only project rooms exist so far; file, page and call rooms come with their features.
+        if (!room.starts_with("project:")) {
+          co_return std::nullopt;
+        }
+        std::string project = room.substr(8);
+        try {
+          co_await projects_service->require_member(project, user);
+        } catch (const ProblemError&) {
+          co_return std::nullopt;
+        }
+        co_return project;
+      },
+      gateway_options);
+
+  m.chat = std::make_unique<chat::ChatService>(pool, bus, *m.auth, *m.projects);
+  m.chat->register_routes(router);
+  m.presence = std::make_unique<presence::PresenceService>(pool, *m.gateway, *m.auth, *m.projects);
+  m.presence->register_routes(router);
+  return m;
+}
+
+// Prints "METHOD pattern" for every route (the OpenAPI test compares them with docs/openapi.yaml).
+int run_routes(const Config& cfg) {
+  asio::io_context ioc;
+  auto pool = make_pool(ioc, cfg);
+  auto bus = bus::make_local_bus(ioc.get_executor());
+  http::Metrics metrics;
+  http::Router router;
+  auto modules = wire_modules(router, ioc, cfg, pool, bus, metrics);
+  for (const auto& r : router.routes()) {
+    std::cout << http::method_name(r.method) << " " << r.pattern << "\n";
+  }
+  return 0;
 }
 
 int run_migrate(const Config& cfg) {
@@ -82,7 +164,11 @@ int run_serve(const Config& cfg) {
                 [pool] { return static_cast<double>(pool->stats().waiting); });
 
   http::Router router;
-  ops::register_routes(router, {pool, bus, &metrics});
+  auto modules = wire_modules(router, ioc, cfg, pool, bus, metrics);
+  modules.auth->start_purger(ioc.get_executor(), std::chrono::minutes(10));
+  modules.gateway->start();
+  metrics.gauge("collabdev_websockets_open", "Open WebSocket connections.",
+                [gw = modules.gateway.get()] { return static_cast<double>(gw->connections()); });
 
   http::ServerOptions so;
   so.host = cfg.listen_host;
@@ -90,6 +176,10 @@ int run_serve(const Config& cfg) {
   so.body_limit = cfg.body_limit;
   so.web_root = cfg.web_root;
   http::Server server(ioc, so, router, metrics);
+  server.set_upgrade_handler("/api/v1/ws", [gw = modules.gateway.get()](boost::beast::tcp_stream stream,
+                                                                      http::BeastRequest req, http::Request info) {
+    gw->accept(std::move(stream), std::move(req), std::move(info));
+  });
   server.set_error_mapper([](const std::exception& e) -> std::optional<Problem> {
     if (dynamic_cast<const db::PoolTimeout*>(&e) != nullptr) {
       return problems::unavailable("The database is busy; try again.");
@@ -115,7 +205,8 @@ int run_serve(const Config& cfg) {
   asio::steady_timer drain(ioc);
   std::chrono::steady_clock::time_point deadline;
   std::function<void()> poll_drain = [&] {
-    if (server.open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if ((server.open_connections() == 0 && modules.gateway->connections() == 0) ||
+        std::chrono::steady_clock::now() >= deadline) {
       bus->stop();
       pool->close();
       ioc.stop();
@@ -130,6 +221,7 @@ int run_serve(const Config& cfg) {
     }
     spdlog::info("signal {}: shutting down", sig);
     server.shutdown();
+    modules.gateway->shutdown();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds(9);
     poll_drain();
   });
@@ -157,6 +249,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the API, the realtime gateway and the web client");
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* version = app.add_subcommand("version", "Print the version");
+  auto* routes = app.add_subcommand("routes", "Print every HTTP route");
 
   std::optional<std::string> database_url, redis_url, neo4j_url, listen, web_root, log_level, log_format,
       body_limit, migrations_dir;
@@ -189,6 +282,9 @@ int main(int argc, char** argv) {
   Config cfg;
   try {
     cfg = config_from_env([](const char* n) { return std::getenv(n); });
+    if (routes->parsed() && cfg.database_url.empty()) {
+      cfg.database_url = "postgresql://localhost/unused";
+    }
     if (database_url) cfg.database_url = *database_url;
     if (redis_url) cfg.redis_url = *redis_url;
     if (neo4j_url) cfg.neo4j_url = *neo4j_url;
@@ -215,6 +311,9 @@ int main(int argc, char** argv) {
   setup_logging(cfg.log_level, cfg.log_format);
 
   try {
+    if (routes->parsed()) {
+      return run_routes(cfg);
+    }
     if (migrate->parsed()) {
       return run_migrate(cfg);
     }

@@ -43,7 +43,12 @@ export async function startServer({ env = {}, args = [], port } = {}) {
   proc.stdout.on('data', (d) => logs.push(d.toString()));
   proc.stderr.on('data', (d) => logs.push(d.toString()));
   let exited = null;
-  proc.on('exit', (code, signal) => { exited = { code, signal }; });
+  let stopping = false;
+  proc.on('exit', (code, signal) => {
+    exited = { code, signal };
+    // A server that dies on its own is a bug: show what it said.
+    if (!stopping) process.stderr.write(`server on port ${port} exited (${code ?? signal}):\n${logs.join('').slice(-20000)}\n`);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30000;
   for (;;) {
@@ -63,6 +68,7 @@ export async function startServer({ env = {}, args = [], port } = {}) {
     exited: () => exited,
     async stop(signal = 'SIGTERM') {
       if (exited) return exited;
+      stopping = true;
       proc.kill(signal);
       const timer = setTimeout(() => proc.kill('SIGKILL'), 15000);
       await once(proc, 'exit').catch(() => {});

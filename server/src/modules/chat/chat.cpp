@@ -1,0 +1,242 @@
+#include "modules/chat/chat.hpp"
+
+#include <charconv>
+#include <cstring>
+
+#include <boost/json.hpp>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include "core/json.hpp"
+#include "modules/chat/queries.hpp"
+
+namespace collabdev::chat {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::size_t max_content = 10000;
+constexpr std::int64_t default_page = 50;
+constexpr std::int64_t max_page = 200;
+
+bj::value nullable(const db::Result& r, int row, std::string_view col) {
+  auto v = r.get_optional(row, col);
+  return v ? bj::value(*v) : bj::value(nullptr);
+}
+
+std::string encode_cursor(std::string_view created_at, std::string_view id) {
+  const std::string raw = std::string(created_at) + "|" + std::string(id);
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+struct Cursor {
+  std::string created_at;
+  std::string id;
+};
+
+std::optional<Cursor> decode_cursor(std::string_view s) {
+  if (s.empty() || s.size() > 200) {
+    return std::nullopt;
+  }
+  std::string raw(s.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), s.data(), s.size(), nullptr, &len,
+                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  raw.resize(len);
+  const auto bar = raw.find('|');
+  if (bar == std::string::npos || bar < 20 || bar > 40 || !json::is_uuid(raw.substr(bar + 1))) {
+    return std::nullopt;
+  }
+  return Cursor{raw.substr(0, bar), raw.substr(bar + 1)};
+}
+
+bj::object message_json(const db::Result& r, int row) {
+  bj::object o;
+  o["id"] = r.get(row, "id");
+  o["project_id"] = r.get(row, "project_id");
+  o["author_id"] = r.get(row, "author_id");
+  o["author_name"] = r.get(row, "author_name");
+  o["content"] = nullable(r, row, "content");
+  o["reply_to_id"] = nullable(r, row, "reply_to_id");
+  o["created_at"] = r.get(row, "created_at");
+  o["edited_at"] = nullable(r, row, "edited_at");
+  o["deleted_at"] = nullable(r, row, "deleted_at");
+  o["cursor"] = encode_cursor(r.get(row, "created_at"), r.get(row, "id"));
+  return o;
+}
+
+std::string message_id_of(const http::Request& req) {
+  std::string id(req.param("messageId"));
+  if (!json::is_uuid(id)) {
+    fail(problems::not_found("No such message."));
+  }
+  return id;
+}
+
+}  // namespace
+
+ChatService::ChatService(std::shared_ptr<db::Pool> pool, std::shared_ptr<bus::Bus> bus, auth::AuthService& auth,
+                         projects::ProjectsService& projects)
+    : pool_(std::move(pool)), bus_(std::move(bus)), auth_(auth), projects_(projects) {}
+
+awaitable<void> ChatService::publish(const std::string& project_id, std::string_view type,
+                                     const bj::object& message) {
+  bj::object ev{{"type", type}, {"room", "project:" + project_id}, {"data", message}};
+  if (!co_await bus_->publish("ws:project:" + project_id + ":chat", bj::serialize(ev))) {
+    spdlog::warn("chat event for project {} not published: bus unreachable", project_id);
+  }
+}
+
+awaitable<http::Response> ChatService::list(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string project(req.param("id"));
+  co_await projects_.require_member(project, me.user_id);
+  std::int64_t limit = default_page;
+  if (auto v = req.query_param("limit")) {
+    auto r = std::from_chars(v->data(), v->data() + v->size(), limit);
+    if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || limit < 1 || limit > max_page) {
+      fail(problems::bad_request("limit must be a whole number from 1 to 200", "limit"));
+    }
+  }
+  auto before = req.query_param("before");
+  auto after = req.query_param("after");
+  if (before && after) {
+    fail(problems::bad_request("give before or after, not both", "after"));
+  }
+  std::optional<Cursor> cursor;
+  if (before || after) {
+    cursor = decode_cursor(before ? *before : *after);
+    if (!cursor) {
+      fail(problems::bad_request("not a cursor this server gave out", before ? "before" : "after"));
+    }
+  }
+  db::Result r;
+  try {
+    if (after) {
+      r = co_await pool_->query(sql::list_after, project, cursor->created_at, cursor->id, limit + 1);
+    } else {
+      std::optional<std::string> t;
+      std::optional<std::string> id;
+      if (cursor) {
+        t = cursor->created_at;
+        id = cursor->id;
+      }
+      r = co_await pool_->query(sql::list_before, project, t, id, limit + 1);
+    }
+  } catch (const db::Error& e) {
+    if (e.sqlstate().starts_with("22")) {
+      fail(problems::bad_request("not a cursor this server gave out", after ? "after" : "before"));
+    }
+    throw;
+  }
+  const int n = std::min<int>(r.rows(), static_cast<int>(limit));
+  bj::array items;
+  items.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    items.push_back(message_json(r, i));
+  }
+  bj::value next = nullptr;
+  if (r.rows() > limit) {
+    // Before: continue to older messages; after: continue to newer ones.
+    next = items.back().as_object().at("cursor");
+  }
+  if (after) {
+    std::reverse(items.begin(), items.end());  // always newest first
+  }
+  co_return http::Response::json(bj::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+awaitable<http::Response> ChatService::send(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string project(req.param("id"));
+  co_await projects_.require(project, me.user_id, projects::Action::post_message);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"content", "reply_to_id"});
+  auto content = f.string("content", {.min = 1, .max = max_content, .trim = false});
+  if (content && content->find_first_not_of(" \t\r\n") == std::string::npos) {
+    f.error("content", "must not be blank");
+  }
+  auto reply_to = f.uuid_patch("reply_to_id");
+  f.check();
+  if (reply_to.value) {
+    auto r = co_await pool_->query(sql::message_in_project, *reply_to.value, project);
+    if (r.empty()) {
+      fail(problems::field("reply_to_id", "is not a message of this project"));
+    }
+  }
+  auto r = co_await pool_->query(sql::insert_message, project, me.user_id, *content, reply_to.value);
+  auto message = message_json(r, 0);
+  co_await publish(project, "message.created", message);
+  co_return http::Response::json(message, 201);
+}
+
+awaitable<http::Response> ChatService::edit(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string project(req.param("id"));
+  co_await projects_.require_member(project, me.user_id);
+  const auto id = message_id_of(req);
+  auto body = http::json_body(req);
+  json::Fields f(body);
+  f.only({"content"});
+  auto content = f.string("content", {.min = 1, .max = max_content, .trim = false});
+  if (content && content->find_first_not_of(" \t\r\n") == std::string::npos) {
+    f.error("content", "must not be blank");
+  }
+  f.check();
+  auto owner = co_await pool_->query(sql::message_owner, id, project);
+  if (owner.empty()) {
+    fail(problems::not_found("No such message."));
+  }
+  if (owner.get(0, "author_id") != me.user_id) {
+    fail(problems::forbidden("Only the author may edit a message."));
+  }
+  if (owner.get_bool(0, "deleted")) {
+    fail(problems::conflict("The message was deleted."));
+  }
+  auto r = co_await pool_->query(sql::edit_message, id, project, *content);
+  if (r.empty()) {
+    fail(problems::conflict("The message was deleted."));
+  }
+  auto message = message_json(r, 0);
+  co_await publish(project, "message.updated", message);
+  co_return http::Response::json(message);
+}
+
+awaitable<http::Response> ChatService::remove(http::Request& req) {
+  auto me = co_await auth_.require(req);
+  const std::string project(req.param("id"));
+  auto role = co_await projects_.require_member(project, me.user_id);
+  const auto id = message_id_of(req);
+  auto owner = co_await pool_->query(sql::message_owner, id, project);
+  if (owner.empty()) {
+    fail(problems::not_found("No such message."));
+  }
+  if (owner.get(0, "author_id") != me.user_id && !projects::allowed(role, projects::Action::moderate_messages)) {
+    fail(problems::forbidden("Only the author, a MAINTAINER or an OWNER may delete a message."));
+  }
+  auto r = co_await pool_->query(sql::delete_message, id, project);
+  if (!r.empty()) {
+    co_await publish(project, "message.deleted", message_json(r, 0));
+  }
+  co_return http::Response::no_content();
+}
+
+void ChatService::register_routes(http::Router& router) {
+  auto bind = [this](awaitable<http::Response> (ChatService::*fn)(http::Request&)) {
+    return [this, fn](http::Request& r) { return (this->*fn)(r); };
+  };
+  router.get("/api/v1/projects/{id}/messages", bind(&ChatService::list));
+  router.post("/api/v1/projects/{id}/messages", bind(&ChatService::send));
+  router.patch("/api/v1/projects/{id}/messages/{messageId}", bind(&ChatService::edit));
+  router.del("/api/v1/projects/{id}/messages/{messageId}", bind(&ChatService::remove));
+}
+
+}  // namespace collabdev::chat

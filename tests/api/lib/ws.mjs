@@ -1,0 +1,76 @@
+// A WebSocket test client: waits for envelopes that match, records the close code.
+import WebSocket from 'ws';
+
+export function connectWs(baseUrl, { token, cookie, origin } = {}) {
+  const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
+  const headers = {};
+  if (cookie) headers.cookie = cookie;
+  if (origin) headers.origin = origin;
+  const ws = new WebSocket(url, { headers });
+  const inbox = [];
+  const waiters = [];
+  let closeInfo = null;
+  const closed = new Promise((resolve) => {
+    ws.on('close', (code, reason) => {
+      closeInfo = { code, reason: reason.toString() };
+      resolve(closeInfo);
+      for (const w of waiters.splice(0)) w.reject(new Error(`socket closed (${code}) while waiting`));
+    });
+  });
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString());
+    const i = waiters.findIndex((w) => w.match(msg));
+    if (i >= 0) {
+      const [w] = waiters.splice(i, 1);
+      w.resolve(msg);
+    } else {
+      inbox.push(msg);
+    }
+  });
+  ws.on('error', () => {});
+  const opened = new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let nextId = 0;
+  const client = {
+    ws,
+    closed,
+    inbox,
+    get closeInfo() { return closeInfo; },
+    opened,
+    send(obj) { ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); },
+    // Resolves with the first (queued or future) message that matches, within `timeout` ms.
+    next(match, timeout = 5000) {
+      const pred = typeof match === 'string' ? (m) => m.type === match : match;
+      const i = inbox.findIndex(pred);
+      if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
+      if (closeInfo) return Promise.reject(new Error(`socket closed (${closeInfo.code})`));
+      return new Promise((resolve, reject) => {
+        const w = { match: pred, resolve, reject };
+        waiters.push(w);
+        setTimeout(() => {
+          const k = waiters.indexOf(w);
+          if (k >= 0) {
+            waiters.splice(k, 1);
+            reject(new Error(`no matching message within ${timeout} ms; inbox: ${JSON.stringify(inbox).slice(0, 500)}`));
+          }
+        }, timeout);
+      });
+    },
+    // Sends a request with an id and waits for its ack or error.
+    async request(type, fields = {}) {
+      nextId += 1;
+      const id = `r${nextId}`;
+      client.send({ type, id, ...fields });
+      return client.next((m) => m.id === id && (m.type === 'ack' || m.type === 'error'));
+    },
+    close() { ws.close(); return closed; },
+  };
+  if (token) {
+    client.ready = opened.then(() => client.request('auth', { data: { token } })).then(() => client.next('ready'));
+  } else {
+    client.ready = opened;
+  }
+  return client;
+}
