@@ -11,6 +11,7 @@ rm -f "$logs"/*.log
 
 started_services=0
 cleanup() {
+  [ -f .var/e2e-server.pid ] && kill -TERM "$(cat .var/e2e-server.pid)" 2>/dev/null && rm -f .var/e2e-server.pid
   [ -f .var/neo4j.pid ] && scripts/neo4j/stop.sh >/dev/null 2>&1
   if [ "$started_services" = 1 ]; then scripts/services.sh stop; fi
 }
@@ -48,6 +49,14 @@ record() {  # suite name, log, exit code
   if grep -qE '^# pass [0-9]+' "$log"; then
     p=$(grep -E '^# pass [0-9]+' "$log" | tail -n1 | awk '{print $3}')
     f=$(grep -E '^# fail [0-9]+' "$log" | tail -n1 | awk '{print $3}')
+  elif grep -qE '^ +Tests +[0-9]+' "$log"; then
+    # vitest: "Tests  27 passed (27)" or "Tests  1 failed | 26 passed (27)"
+    local vline
+    vline=$(grep -E '^ +Tests +[0-9]+' "$log" | tail -n1)
+    p=$(echo "$vline" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+    f=$(echo "$vline" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+    p=${p:-0}
+    f=${f:-0}
   elif grep -qE 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log"; then
     local line total
     line=$(grep -E 'tests failed out of' "$log" | tail -n1)
@@ -84,8 +93,24 @@ else
 fi
 
 run_suite api node --test --test-reporter=tap --test-concurrency=2 tests/api/
+
+if [ -f web/package.json ]; then
+  run_suite web-unit npm --prefix web run --silent test
+fi
 if [ -d web/e2e ]; then
-  run_suite e2e node --test --test-reporter=tap --test-concurrency=1 web/e2e/
+  # The browser tests drive the built client served by a real server with Redis.
+  e2e_port=${E2E_PORT:-18480}
+  DATABASE_URL="$TEST_DATABASE_URL" LOG_LEVEL=warn COLLABDEV_WEB_ROOT="$root/web/dist" \
+    build/debug/collabdev serve --listen "127.0.0.1:$e2e_port" >"$logs/e2e-server.log" 2>&1 &
+  echo $! > .var/e2e-server.pid
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$e2e_port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  E2E_BASE_URL="http://127.0.0.1:$e2e_port" run_suite e2e node --test --test-reporter=tap --test-concurrency=1 web/e2e/
+  kill -TERM "$(cat .var/e2e-server.pid)" 2>/dev/null
+  wait "$(cat .var/e2e-server.pid)" 2>/dev/null
+  rm -f .var/e2e-server.pid
 fi
 
 echo

@@ -1,0 +1,207 @@
+// The one typed client of the REST API. Every request sends `X-Requested-With: fetch` (the
+// server's CSRF rule for cookie sessions) and relies on the HttpOnly session cookie: no token is
+// ever kept in script-readable storage.
+import type {
+  Board,
+  Column,
+  Member,
+  Message,
+  Page,
+  PresenceEntry,
+  ProblemBody,
+  Project,
+  Role,
+  Session,
+  Task,
+  TaskFilter,
+  TaskInput,
+  User,
+} from './types';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: ProblemBody;
+  constructor(status: number, problem: ProblemBody) {
+    super(problem.detail || problem.title || `Request failed (${status})`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+  /** The field errors of a validation problem, as `field: message` lines. */
+  fieldMessages(): string[] {
+    return (this.problem.errors ?? []).map((e) => `${e.field.replace(/_/g, ' ')} ${e.message}`);
+  }
+}
+
+/** Network failure (server unreachable); status 0. */
+export class NetworkError extends ApiError {
+  constructor() {
+    super(0, { title: 'The server could not be reached.' });
+    this.name = 'NetworkError';
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  ifMatch?: number;
+  signal?: AbortSignal;
+}
+
+let unauthorizedHandler: (() => void) | null = null;
+/** Called whenever a request answers 401 (the session ended elsewhere). */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
+const base = '/api/v1';
+
+async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  let url = base + path;
+  if (opts.query) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) {
+      if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+    }
+    const qs = params.toString();
+    if (qs) url += '?' + qs;
+  }
+  const headers: Record<string, string> = { 'X-Requested-With': 'fetch', Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new NetworkError();
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (!res.ok) {
+    const problem: ProblemBody =
+      json && typeof json === 'object' ? (json as ProblemBody) : { title: res.statusText, status: res.status };
+    if (res.status === 401 && unauthorizedHandler && !path.startsWith('/auth/')) unauthorizedHandler();
+    throw new ApiError(res.status, problem);
+  }
+  return json as T;
+}
+
+const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
+
+export const api = {
+  // auth
+  register: (email: string, password: string, name: string) =>
+    request<Session>('POST', '/auth/register', { body: { email, password, name } }),
+  login: (email: string, password: string) => request<Session>('POST', '/auth/login', { body: { email, password } }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<User>('GET', '/me'),
+  updateMe: (patch: { name?: string; avatar_url?: string | null }) => request<User>('PATCH', '/me', { body: patch }),
+  changePassword: (current_password: string, new_password: string) =>
+    request<void>('POST', '/me/password', { body: { current_password, new_password } }),
+
+  // projects
+  listProjects: (cursor?: string) => request<Page<Project>>('GET', '/projects', { query: { limit: 200, cursor } }),
+  createProject: (name: string, description?: string | null) =>
+    request<Project>('POST', '/projects', { body: description ? { name, description } : { name } }),
+  getProject: (id: string) => request<Project>('GET', p(id)),
+  updateProject: (id: string, patch: { name?: string; description?: string | null }) =>
+    request<Project>('PATCH', p(id), { body: patch }),
+  deleteProject: (id: string) => request<void>('DELETE', p(id)),
+
+  // members
+  listMembers: (id: string) => request<Page<Member>>('GET', `${p(id)}/members`),
+  addMember: (id: string, email: string, role: Role) =>
+    request<Member>('POST', `${p(id)}/members`, { body: { email, role } }),
+  setMemberRole: (id: string, userId: string, role: Role) =>
+    request<Member>('PATCH', `${p(id)}/members/${encodeURIComponent(userId)}`, { body: { role } }),
+  removeMember: (id: string, userId: string) =>
+    request<void>('DELETE', `${p(id)}/members/${encodeURIComponent(userId)}`),
+  leaveProject: (id: string) => request<void>('POST', `${p(id)}/leave`),
+  transferOwnership: (id: string, userId: string) =>
+    request<Page<Member>>('POST', `${p(id)}/transfer-ownership`, { body: { user_id: userId } }),
+
+  // board
+  getBoard: (id: string) => request<Board>('GET', `${p(id)}/board`),
+  listTasks: (id: string, filter: TaskFilter & { cursor?: string }) =>
+    request<Page<Task>>('GET', `${p(id)}/tasks`, { query: { ...filter } }),
+  createTask: (id: string, input: TaskInput & { title: string }) =>
+    request<Task>('POST', `${p(id)}/tasks`, { body: input }),
+  updateTask: (id: string, taskId: string, version: number, patch: TaskInput) =>
+    request<Task>('PATCH', `${p(id)}/tasks/${encodeURIComponent(taskId)}`, { body: patch, ifMatch: version }),
+  deleteTask: (id: string, taskId: string, version: number) =>
+    request<void>('DELETE', `${p(id)}/tasks/${encodeURIComponent(taskId)}`, { ifMatch: version }),
+  moveTask: (id: string, taskId: string, column_id: string, index: number, version: number) =>
+    request<Task>('POST', `${p(id)}/tasks/${encodeURIComponent(taskId)}/move`, {
+      body: { column_id, index, version },
+    }),
+  listColumns: (id: string) => request<Page<Column>>('GET', `${p(id)}/columns`),
+  createColumn: (id: string, name: string, status?: Column['status']) =>
+    request<Column>('POST', `${p(id)}/columns`, { body: status ? { name, status } : { name } }),
+  updateColumn: (id: string, columnId: string, patch: { name?: string; status?: Column['status'] }) =>
+    request<Column>('PATCH', `${p(id)}/columns/${encodeURIComponent(columnId)}`, { body: patch }),
+  // The server reorders columns with POST .../columns/{columnId}/move {index}.
+  moveColumn: (id: string, columnId: string, index: number) =>
+    request<unknown>('POST', `${p(id)}/columns/${encodeURIComponent(columnId)}/move`, { body: { index } }),
+  deleteColumn: (id: string, columnId: string, moveTasksTo?: string) =>
+    request<void>('DELETE', `${p(id)}/columns/${encodeURIComponent(columnId)}`, {
+      query: { move_tasks_to: moveTasksTo },
+    }),
+
+  // chat: items come newest first
+  listMessages: (id: string, opts: { limit?: number; before?: string; after?: string } = {}) =>
+    request<Page<Message>>('GET', `${p(id)}/messages`, { query: { limit: opts.limit ?? 50, ...opts } }),
+  postMessage: (id: string, content: string, reply_to_id?: string | null) =>
+    request<Message>('POST', `${p(id)}/messages`, { body: reply_to_id ? { content, reply_to_id } : { content } }),
+  editMessage: (id: string, messageId: string, content: string) =>
+    request<Message>('PATCH', `${p(id)}/messages/${encodeURIComponent(messageId)}`, { body: { content } }),
+  deleteMessage: (id: string, messageId: string) =>
+    request<void>('DELETE', `${p(id)}/messages/${encodeURIComponent(messageId)}`),
+
+  // presence
+  presence: (id: string) => request<{ project: PresenceEntry[] }>('GET', `${p(id)}/presence`),
+};
+
+/** A plain-words sentence for a refused change, shown to the user after a rollback. */
+export function describeError(e: unknown, what = 'Your change'): string {
+  if (e instanceof NetworkError) return `${what} could not be saved: the server could not be reached. It was undone.`;
+  if (e instanceof ApiError) {
+    switch (e.status) {
+      case 412:
+        return `${what} was undone: someone else changed this at the same time. You now see the latest version.`;
+      case 403:
+        return `${what} was undone: your role in this project does not allow it.`;
+      case 404:
+        return `${what} was undone: it no longer exists, or you no longer have access.`;
+      case 409:
+        return `${what} was refused: ${e.problem.detail ?? 'it conflicts with the current state.'}`;
+      case 422:
+      case 400: {
+        const fields = e.fieldMessages();
+        return `${what} was refused: ${fields.length ? fields.join('; ') : (e.problem.detail ?? 'the input is not valid.')}`;
+      }
+      case 429:
+        return `${what} was refused: too many requests. Wait a moment and try again.`;
+      default:
+        if (e.status >= 500) return `${what} could not be saved because of a server error. It was undone.`;
+        return `${what} was refused: ${e.message}`;
+    }
+  }
+  return `${what} could not be saved. It was undone.`;
+}

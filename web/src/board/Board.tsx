@@ -1,0 +1,571 @@
+import {
+  closestCorners,
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type DragOverEvent,
+  type DragStartEvent,
+  type KeyboardCoordinateGetter,
+} from '@dnd-kit/core';
+import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Member, Task } from '../api/types';
+import { PRIORITIES } from '../api/types';
+import { Avatar } from '../ui/Avatar';
+import { Dialog, Icon } from '../ui/Dialog';
+import { fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
+import { TaskDialog } from './TaskDialog';
+import type { BoardApi } from './useBoard';
+
+const COLUMN_PREFIX = 'column:';
+
+// Left and right jump to the neighbouring column's list (its top); up and down move within a
+// column as the sortable preset does.
+const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  if (event.code !== 'ArrowLeft' && event.code !== 'ArrowRight') return sortableKeyboardCoordinates(event, args);
+  event.preventDefault();
+  const rect = args.context.collisionRect;
+  if (!rect) return undefined;
+  const lists = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="board"] .column-tasks'));
+  const cx = rect.left + rect.width / 2;
+  const at = lists.findIndex((l) => {
+    const r = l.getBoundingClientRect();
+    return cx >= r.left - 8 && cx <= r.right + 8;
+  });
+  const next = at < 0 ? undefined : lists[at + (event.code === 'ArrowRight' ? 1 : -1)];
+  if (!next) return undefined;
+  next.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const r = next.getBoundingClientRect();
+  return { x: r.left + (r.width - rect.width) / 2, y: r.top + 4 };
+};
+
+export function BoardView({ board, members, canManageColumns }: { board: BoardApi; members: Member[]; canManageColumns: boolean }) {
+  const { state } = board;
+  const [filter, setFilter] = useState<TaskFilterState>(noFilter);
+  const [openTask, setOpenTask] = useState<string | null>(null);
+  const [dragItems, setDragItems] = useState<Record<string, string[]> | null>(null);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const membersById = useMemo(() => new Map(members.map((m) => [m.user_id, m])), [members]);
+
+  const visible = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    for (const c of state.columns) {
+      out[c.id] = c.taskIds.filter((id) => {
+        const t = state.tasks[id];
+        return t !== undefined && matchesFilter(t, filter);
+      });
+    }
+    return out;
+  }, [state, filter]);
+  const items = dragItems ?? visible;
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates, keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space'] } }),
+  );
+
+  function containerOf(id: string, lists: Record<string, string[]>): string | undefined {
+    if (id.startsWith(COLUMN_PREFIX)) return id.slice(COLUMN_PREFIX.length);
+    return Object.keys(lists).find((c) => lists[c]!.includes(id));
+  }
+
+  function onDragStart(e: DragStartEvent) {
+    setActiveId(String(e.active.id));
+    setDragItems(visible);
+  }
+  function onDragOver(e: DragOverEvent) {
+    const { active, over } = e;
+    if (!over || !dragItems) return;
+    const a = String(active.id);
+    const o = String(over.id);
+    const from = containerOf(a, dragItems);
+    const to = containerOf(o, dragItems);
+    if (!from || !to || from === to) return;
+    setDragItems((lists) => {
+      if (!lists) return lists;
+      const src = lists[from]!.filter((id) => id !== a);
+      const dst = [...lists[to]!];
+      const overIndex = o.startsWith(COLUMN_PREFIX) ? dst.length : dst.indexOf(o);
+      dst.splice(overIndex < 0 ? dst.length : overIndex, 0, a);
+      return { ...lists, [from]: src, [to]: dst };
+    });
+  }
+  function onDragEnd(e: DragEndEvent) {
+    const a = String(e.active.id);
+    const lists = dragItems ?? visible;
+    setActiveId(null);
+    setDragItems(null);
+    if (!e.over) return;
+    const o = String(e.over.id);
+    const to = containerOf(a, lists);
+    if (!to) return;
+    const list = [...lists[to]!];
+    if (!o.startsWith(COLUMN_PREFIX) && o !== a && list.includes(o)) {
+      const fromIdx = list.indexOf(a);
+      const toIdx = list.indexOf(o);
+      list.splice(fromIdx, 1);
+      list.splice(toIdx, 0, a);
+    }
+    const visibleIndex = list.indexOf(a);
+    const column = state.columns.find((c) => c.id === to);
+    if (!column) return;
+    void board.moveTask(a, to, fullIndexFor(column.taskIds, list, visibleIndex, a));
+  }
+
+  const titleOf = (id: string | number) => state.tasks[String(id)]?.title ?? 'task';
+  const columnNameOf = (id: string | number | undefined) => {
+    if (id === undefined) return '';
+    const s = String(id);
+    const c = containerOf(s, items);
+    return state.columns.find((x) => x.id === c)?.name ?? '';
+  };
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up task ${titleOf(active.id)}. Use the arrow keys to move it, space to drop, escape to cancel.`,
+    onDragOver: ({ active, over }) => (over ? `Task ${titleOf(active.id)} is over column ${columnNameOf(over.id)}.` : `Task ${titleOf(active.id)} is no longer over a column.`),
+    onDragEnd: ({ active, over }) => (over ? `Task ${titleOf(active.id)} was dropped in column ${columnNameOf(over.id)}.` : `Task ${titleOf(active.id)} was dropped.`),
+    onDragCancel: ({ active }) => `Moving task ${titleOf(active.id)} was cancelled.`,
+  };
+
+  if (board.loadError && state.seq === null) {
+    return (
+      <div className="board-message">
+        <p>{board.loadError}</p>
+        <button className="btn" onClick={() => void board.reload()}>Try again</button>
+      </div>
+    );
+  }
+  if (state.seq === null) {
+    return (
+      <div className="board" aria-busy="true">
+        {[0, 1, 2].map((i) => (
+          <div key={i} className="column skeleton-col" />
+        ))}
+      </div>
+    );
+  }
+
+  const active = activeId ? state.tasks[activeId] : undefined;
+  const filtering = isFiltering(filter);
+  const opened = openTask ? state.tasks[openTask] : undefined;
+
+  return (
+    <div className="board-wrap">
+      <Filters filter={filter} setFilter={setFilter} members={members} />
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCorners}
+        onDragStart={onDragStart}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => {
+          setActiveId(null);
+          setDragItems(null);
+        }}
+        accessibility={{ announcements, screenReaderInstructions: { draggable: 'To move a task, press space, then use the arrow keys, and press space again to drop it. Press enter to open it.' } }}
+      >
+        <div className="board" data-testid="board">
+          {state.columns.map((c, i) => (
+            <ColumnView
+              key={c.id}
+              column={c}
+              index={i}
+              count={state.columns.length}
+              columns={state.columns}
+              ids={items[c.id] ?? []}
+              tasks={state.tasks}
+              total={c.taskIds.length}
+              filtering={filtering}
+              membersById={membersById}
+              canManage={canManageColumns}
+              board={board}
+              onOpen={setOpenTask}
+            />
+          ))}
+          {canManageColumns && <AddColumn onAdd={(name) => void board.createColumn(name)} />}
+        </div>
+        <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay /> : null}</DragOverlay>
+      </DndContext>
+      <TaskDialog
+        task={opened ?? null}
+        columns={state.columns}
+        members={members}
+        onClose={() => setOpenTask(null)}
+        onSave={async (patch, columnId) => {
+          if (!opened) return;
+          const taskId = opened.id;
+          if (Object.keys(patch).length) {
+            const ok = await board.updateTask(taskId, patch);
+            if (!ok) return;
+          }
+          if (columnId && columnId !== opened.column_id) {
+            const col = state.columns.find((c) => c.id === columnId);
+            await board.moveTask(taskId, columnId, col ? col.taskIds.length : 0);
+          }
+          setOpenTask(null);
+        }}
+        onDelete={() => {
+          if (opened) void board.deleteTask(opened.id);
+          setOpenTask(null);
+        }}
+      />
+    </div>
+  );
+}
+
+function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setFilter: (f: TaskFilterState) => void; members: Member[] }) {
+  return (
+    <div className="filters" role="search">
+      <div className="search">
+        <Icon name="search" size={16} />
+        <input
+          type="search"
+          placeholder="Search tasks"
+          aria-label="Search tasks"
+          value={filter.q}
+          onChange={(e) => setFilter({ ...filter, q: e.target.value })}
+          data-testid="board-search"
+        />
+      </div>
+      <select aria-label="Assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.target.value })} data-testid="filter-assignee">
+        <option value="">Anyone</option>
+        <option value="none">Unassigned</option>
+        {members.map((m) => (
+          <option key={m.user_id} value={m.user_id}>
+            {m.name}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Priority" value={filter.priority} onChange={(e) => setFilter({ ...filter, priority: e.target.value })} data-testid="filter-priority">
+        <option value="">Any priority</option>
+        {PRIORITIES.map((p) => (
+          <option key={p} value={p}>
+            {priorityLabel(p)}
+          </option>
+        ))}
+      </select>
+      {isFiltering(filter) && (
+        <button className="btn btn-ghost" onClick={() => setFilter(noFilter)} data-testid="filter-clear">
+          Clear
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function priorityLabel(p: string): string {
+  return p.charAt(0) + p.slice(1).toLowerCase();
+}
+
+function ColumnView({
+  column,
+  index,
+  count,
+  columns,
+  ids,
+  tasks,
+  total,
+  filtering,
+  membersById,
+  canManage,
+  board,
+  onOpen,
+}: {
+  column: BoardColumnState;
+  index: number;
+  count: number;
+  columns: BoardColumnState[];
+  ids: string[];
+  tasks: Record<string, Task>;
+  total: number;
+  filtering: boolean;
+  membersById: Map<string, Member>;
+  canManage: boolean;
+  board: BoardApi;
+  onOpen: (id: string) => void;
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id: COLUMN_PREFIX + column.id });
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(column.name);
+  const [menu, setMenu] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const menuRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: MouseEvent) => {
+      if (menuRef.current && !menuRef.current.contains(e.target as Node)) setMenu(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [menu]);
+
+  return (
+    <section className={`column${isOver ? ' column-over' : ''}`} data-testid={`column-${column.name}`} data-column-id={column.id} aria-label={`Column ${column.name}`}>
+      <header className="column-head">
+        {renaming ? (
+          <form
+            className="column-rename"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setRenaming(false);
+              if (name.trim()) void board.renameColumn(column.id, name.trim());
+            }}
+          >
+            <input
+              autoFocus
+              maxLength={255}
+              value={name}
+              aria-label="Column name"
+              onChange={(e) => setName(e.target.value)}
+              onBlur={() => {
+                setRenaming(false);
+                if (name.trim() && name.trim() !== column.name) void board.renameColumn(column.id, name.trim());
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  setName(column.name);
+                  setRenaming(false);
+                }
+              }}
+              data-testid="column-rename-input"
+            />
+          </form>
+        ) : (
+          <h2 className="column-title">
+            <span className={`status-dot status-${column.status.toLowerCase()}`} aria-hidden="true" />
+            {column.name}
+            <span className="count" aria-label={`${total} tasks`}>
+              {filtering ? `${ids.length}/${total}` : total}
+            </span>
+          </h2>
+        )}
+        {canManage && !renaming && (
+          <div className="menu-wrap" ref={menuRef}>
+            <button className="icon-btn" aria-label={`Column ${column.name} actions`} aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} data-testid="column-menu">
+              <Icon name="more" />
+            </button>
+            {menu && (
+              <div className="menu menu-right" role="menu">
+                <button role="menuitem" onClick={() => { setMenu(false); setName(column.name); setRenaming(true); }} data-testid="column-rename">
+                  <Icon name="edit" size={16} /> Rename
+                </button>
+                <button role="menuitem" disabled={index === 0} onClick={() => { setMenu(false); void board.moveColumn(column.id, index - 1); }} data-testid="column-move-left">
+                  <Icon name="left" size={16} /> Move left
+                </button>
+                <button role="menuitem" disabled={index === count - 1} onClick={() => { setMenu(false); void board.moveColumn(column.id, index + 1); }} data-testid="column-move-right">
+                  <Icon name="right" size={16} /> Move right
+                </button>
+                <button role="menuitem" className="danger" disabled={count <= 1} onClick={() => { setMenu(false); setDeleting(true); }} data-testid="column-delete">
+                  <Icon name="trash" size={16} /> Delete
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+      </header>
+      <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
+        <ul ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
+          {ids.map((id) => {
+            const t = tasks[id];
+            if (!t) return null;
+            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={() => onOpen(id)} />;
+          })}
+          {ids.length === 0 && <li className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</li>}
+        </ul>
+      </SortableContext>
+      <QuickAdd columnName={column.name} onAdd={(title) => void board.createTask({ title, column_id: column.id })} />
+      <DeleteColumnDialog
+        open={deleting}
+        column={column}
+        columns={columns}
+        onClose={() => setDeleting(false)}
+        onDelete={(moveTo) => {
+          setDeleting(false);
+          void board.deleteColumn(column.id, moveTo);
+        }}
+      />
+    </section>
+  );
+}
+
+function SortableCard({ task, member, onOpen }: { task: Task; member?: Member; onOpen: () => void }) {
+  const pending = task.id.startsWith('tmp-');
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending });
+  return (
+    <li
+      ref={setNodeRef}
+      className={`task-card${isDragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+      data-testid={`task-card-${task.id}`}
+      data-task-title={task.title}
+      {...attributes}
+      {...listeners}
+      aria-roledescription="task"
+      aria-label={`${task.title}${task.priority ? `, ${priorityLabel(task.priority)} priority` : ''}`}
+      onClick={() => !pending && onOpen()}
+      onKeyDown={(e) => {
+        listeners?.onKeyDown?.(e);
+        if (e.key === 'Enter' && !pending && !e.defaultPrevented) onOpen();
+      }}
+    >
+      <CardBody task={task} member={member} />
+    </li>
+  );
+}
+
+function CardBody({ task, member, overlay }: { task: Task; member?: Member; overlay?: boolean }) {
+  const due = task.due_date ? dueInfo(task.due_date) : null;
+  return (
+    <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
+      <div className="card-title">{task.title}</div>
+      {(task.priority || due || member) && (
+        <div className="card-meta">
+          {task.priority && <span className={`prio prio-${task.priority.toLowerCase()}`}>{priorityLabel(task.priority)}</span>}
+          {due && (
+            <span className={`due${due.overdue && task.status !== 'DONE' ? ' due-over' : ''}`} title={`Due ${task.due_date}`}>
+              <Icon name="calendar" size={13} /> {due.label}
+            </span>
+          )}
+          <span className="spacer" />
+          {member && <Avatar id={member.user_id} name={member.name} size={22} title={`Assigned to ${member.name}`} />}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function dueInfo(date: string): { label: string; overdue: boolean } {
+  const d = new Date(date + 'T00:00:00');
+  if (Number.isNaN(d.getTime())) return { label: date, overdue: false };
+  const today = new Date();
+  today.setHours(0, 0, 0, 0);
+  return {
+    label: d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' }),
+    overdue: d < today,
+  };
+}
+
+function QuickAdd({ columnName, onAdd }: { columnName: string; onAdd: (title: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState('');
+  if (!open) {
+    return (
+      <button className="add-task" onClick={() => setOpen(true)} data-testid={`add-task-${columnName}`}>
+        <Icon name="plus" size={16} /> Add task
+      </button>
+    );
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const t = title.trim();
+    if (!t) return;
+    onAdd(t);
+    setTitle('');
+  }
+  return (
+    <form className="quick-add" onSubmit={submit}>
+      <input
+        autoFocus
+        maxLength={255}
+        placeholder="Task title"
+        aria-label={`New task in ${columnName}`}
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            setOpen(false);
+            setTitle('');
+          }
+        }}
+        data-testid="add-task-input"
+      />
+      <div className="quick-add-actions">
+        <button className="btn btn-primary btn-sm" disabled={!title.trim()} data-testid="add-task-submit">
+          Add
+        </button>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setOpen(false); setTitle(''); }}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  return (
+    <div className="add-column">
+      {open ? (
+        <form
+          className="quick-add"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!name.trim()) return;
+            onAdd(name.trim());
+            setName('');
+            setOpen(false);
+          }}
+        >
+          <input autoFocus maxLength={255} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
+          <div className="quick-add-actions">
+            <button className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="add-column-submit">Add column</button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>Cancel</button>
+          </div>
+        </form>
+      ) : (
+        <button className="add-column-btn" onClick={() => setOpen(true)} data-testid="add-column">
+          <Icon name="plus" size={16} /> Add column
+        </button>
+      )}
+    </div>
+  );
+}
+
+function DeleteColumnDialog({
+  open,
+  column,
+  columns,
+  onClose,
+  onDelete,
+}: {
+  open: boolean;
+  column: BoardColumnState;
+  columns: BoardColumnState[];
+  onClose: () => void;
+  onDelete: (moveTo: string | null) => void;
+}) {
+  const others = columns.filter((c) => c.id !== column.id);
+  const [target, setTarget] = useState(others[0]?.id ?? '');
+  const hasTasks = column.taskIds.length > 0;
+  return (
+    <Dialog open={open} title={`Delete column “${column.name}”?`} onClose={onClose} testId="delete-column-dialog">
+      {hasTasks ? (
+        <label className="form">
+          Its {column.taskIds.length} task{column.taskIds.length === 1 ? '' : 's'} will move to
+          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="delete-column-target">
+            {others.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p>The column is empty.</p>
+      )}
+      <div className="form-actions">
+        <button className="btn" onClick={onClose}>Cancel</button>
+        <button className="btn btn-danger" onClick={() => onDelete(hasTasks ? target || null : null)} data-testid="delete-column-confirm">
+          Delete column
+        </button>
+      </div>
+    </Dialog>
+  );
+}

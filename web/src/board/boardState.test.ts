@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { Board, Task } from '../api/types';
+import { boardReducer, checkSeq, findTask, fromBoard, fullIndexFor, matchesFilter, noFilter, type BoardState } from './boardState';
+
+function task(id: string, column_id: string, position: number, extra: Partial<Task> = {}): Task {
+  return {
+    id,
+    project_id: 'p',
+    column_id,
+    title: `Task ${id}`,
+    description: null,
+    status: column_id === 'done' ? 'DONE' : 'TODO',
+    assignee_id: null,
+    due_date: null,
+    priority: null,
+    position,
+    version: 1,
+    created_by: 'u',
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
+}
+
+function board(): Board {
+  const col = (id: string, name: string, position: number, status: 'TODO' | 'IN_PROGRESS' | 'DONE', tasks: Task[]) => ({
+    id,
+    project_id: 'p',
+    name,
+    status,
+    position,
+    created_at: '',
+    tasks,
+  });
+  return {
+    board_seq: 10,
+    columns: [
+      col('done', 'Done', 3000, 'DONE', []),
+      col('todo', 'To Do', 1000, 'TODO', [task('b', 'todo', 2000), task('a', 'todo', 1000), task('c', 'todo', 3000)]),
+      col('doing', 'In Progress', 2000, 'IN_PROGRESS', [task('d', 'doing', 1000)]),
+    ],
+  };
+}
+
+const ids = (s: BoardState, col: string) => s.columns.find((c) => c.id === col)!.taskIds;
+
+describe('board state', () => {
+  it('orders columns and tasks by position on load', () => {
+    const s = fromBoard(board());
+    expect(s.columns.map((c) => c.name)).toEqual(['To Do', 'In Progress', 'Done']);
+    expect(ids(s, 'todo')).toEqual(['a', 'b', 'c']);
+    expect(s.seq).toBe(10);
+  });
+
+  it('moves a task optimistically across columns and rolls it back', () => {
+    const s0 = fromBoard(board());
+    const place = findTask(s0, 'b')!;
+    const s1 = boardReducer(s0, { type: 'moveTask', taskId: 'b', toColumnId: 'done', toIndex: 0 });
+    expect(ids(s1, 'todo')).toEqual(['a', 'c']);
+    expect(ids(s1, 'done')).toEqual(['b']);
+    expect(s1.tasks.b!.status).toBe('DONE');
+    expect(s1.tasks.b!.column_id).toBe('done');
+    const s2 = boardReducer(s1, { type: 'restoreTask', taskId: 'b', place });
+    expect(ids(s2, 'todo')).toEqual(['a', 'b', 'c']);
+    expect(ids(s2, 'done')).toEqual([]);
+    expect(s2.tasks.b).toEqual(s0.tasks.b);
+  });
+
+  it('moves within a column to the given index (not counting the task itself)', () => {
+    const s0 = fromBoard(board());
+    const s1 = boardReducer(s0, { type: 'moveTask', taskId: 'a', toColumnId: 'todo', toIndex: 2 });
+    expect(ids(s1, 'todo')).toEqual(['b', 'c', 'a']);
+    const s2 = boardReducer(s1, { type: 'moveTask', taskId: 'a', toColumnId: 'todo', toIndex: 0 });
+    expect(ids(s2, 'todo')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('removes an optimistic insert that the server refused', () => {
+    const s0 = fromBoard(board());
+    const s1 = boardReducer(s0, { type: 'upsertTask', task: task('tmp-1', 'doing', Number.MAX_SAFE_INTEGER, { version: 0 }), index: 1 });
+    expect(ids(s1, 'doing')).toEqual(['d', 'tmp-1']);
+    const s2 = boardReducer(s1, { type: 'restoreTask', taskId: 'tmp-1', place: null });
+    expect(ids(s2, 'doing')).toEqual(['d']);
+    expect(s2.tasks['tmp-1']).toBeUndefined();
+  });
+
+  it('applies task.moved events with their index and keeps the sequence', () => {
+    const s0 = fromBoard(board());
+    const moved = { ...task('a', 'doing', 500), version: 2, status: 'IN_PROGRESS' as const };
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.moved', seq: 11, data: moved, index: 1 } });
+    expect(ids(s1, 'todo')).toEqual(['b', 'c']);
+    expect(ids(s1, 'doing')).toEqual(['d', 'a']);
+    expect(s1.seq).toBe(11);
+  });
+
+  it('places created tasks by position and ignores older copies', () => {
+    const s0 = fromBoard(board());
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.created', seq: 11, data: task('e', 'todo', 1500) } });
+    expect(ids(s1, 'todo')).toEqual(['a', 'e', 'b', 'c']);
+    const newer = { ...s1.tasks.e!, title: 'new', version: 3 };
+    const s2 = boardReducer(s1, { type: 'upsertTask', task: newer });
+    const s3 = boardReducer(s2, { type: 'upsertTask', task: { ...newer, title: 'old', version: 2 } });
+    expect(s3.tasks.e!.title).toBe('new');
+  });
+
+  it('deletes tasks and columns (moving their tasks)', () => {
+    const s0 = fromBoard(board());
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.deleted', seq: 11, data: task('c', 'todo', 3000) } });
+    expect(ids(s1, 'todo')).toEqual(['a', 'b']);
+    const s2 = boardReducer(s1, { type: 'removeColumn', columnId: 'todo', moveTasksTo: 'done' });
+    expect(s2.columns.map((c) => c.id)).toEqual(['doing', 'done']);
+    expect(ids(s2, 'done')).toEqual(['a', 'b']);
+    expect(s2.tasks.a!.status).toBe('DONE');
+  });
+
+  it('reorders columns from a columns.reordered event', () => {
+    const s0 = fromBoard(board());
+    const items = s0.columns.map((c) => ({ ...c, position: c.id === 'done' ? 0 : c.position }));
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'columns.reordered', seq: 11, data: { items } } });
+    expect(s1.columns.map((c) => c.id)).toEqual(['done', 'todo', 'doing']);
+    expect(ids(s1, 'todo')).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('sequence gaps', () => {
+  it('applies the next event, drops old ones, and reports a jump as a gap', () => {
+    expect(checkSeq(10, 11)).toBe('apply');
+    expect(checkSeq(10, 10)).toBe('stale');
+    expect(checkSeq(10, 3)).toBe('stale');
+    expect(checkSeq(10, 12)).toBe('gap');
+    expect(checkSeq(null, 5)).toBe('stale');
+    expect(checkSeq(10, undefined)).toBe('apply');
+  });
+});
+
+describe('filters', () => {
+  it('matches by words, assignee and priority', () => {
+    const t = task('x', 'todo', 1, { title: 'Fix login bug', description: 'Safari only', assignee_id: 'u1', priority: 'HIGH' });
+    expect(matchesFilter(t, noFilter)).toBe(true);
+    expect(matchesFilter(t, { ...noFilter, q: 'login safari' })).toBe(true);
+    expect(matchesFilter(t, { ...noFilter, q: 'chrome' })).toBe(false);
+    expect(matchesFilter(t, { ...noFilter, assignee: 'u1', priority: 'HIGH' })).toBe(true);
+    expect(matchesFilter(t, { ...noFilter, assignee: 'none' })).toBe(false);
+    expect(matchesFilter(t, { ...noFilter, priority: 'LOW' })).toBe(false);
+  });
+  it('maps a drop in a filtered list to the index in the full column', () => {
+    const all = ['a', 'b', 'c', 'd'];
+    // visible: a, c (+ the moved task m dropped between them)
+    expect(fullIndexFor([...all, 'm'], ['a', 'm', 'c'], 1, 'm')).toBe(2);
+    expect(fullIndexFor(all, ['a', 'c', 'm'], 2, 'm')).toBe(3);
+    expect(fullIndexFor(all, ['m'], 0, 'm')).toBe(4);
+  });
+});

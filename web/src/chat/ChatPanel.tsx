@@ -1,0 +1,260 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Member } from '../api/types';
+import { useMe } from '../auth/AuthContext';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Dialog';
+import { activeTypers, type ChatMessage } from './chatState';
+import type { useChat } from './useChat';
+
+type Chat = ReturnType<typeof useChat>;
+
+export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members: Member[]; canModerate: boolean }) {
+  const me = useMe();
+  const { state } = chat;
+  const [text, setText] = useState('');
+  const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const listRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const stick = useRef(true);
+  const prevHeight = useRef(0);
+  const prevFirst = useRef<string | undefined>(undefined);
+  const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
+  const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
+
+  // Keep the view at the bottom for new messages, and in place when older ones are prepended.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    const first = state.messages[0]?.id;
+    if (prevFirst.current && first !== prevFirst.current && !stick.current) {
+      el.scrollTop += el.scrollHeight - prevHeight.current;
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    prevFirst.current = first;
+    prevHeight.current = el.scrollHeight;
+  }, [state.messages]);
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  function onScroll() {
+    const el = listRef.current;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    prevHeight.current = el.scrollHeight;
+    if (el.scrollTop < 60 && state.hasMore && !chat.loadingOlder && state.loaded) void chat.loadOlder();
+  }
+
+  async function submit() {
+    const content = text.trim();
+    if (!content) return;
+    const reply = replyTo?.id ?? null;
+    setText('');
+    setReplyTo(null);
+    stick.current = true;
+    const ok = await chat.send(content, reply);
+    if (!ok) setText((t) => t || content);
+  }
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'Escape' && replyTo) {
+      setReplyTo(null);
+    }
+  }
+
+  const typers = activeTypers(chat.typing, now).map((id) => names.get(id) ?? 'Someone');
+
+  return (
+    <div className="chat" data-testid="chat-panel">
+      <div className="chat-list" ref={listRef} onScroll={onScroll} data-testid="chat-list" aria-live="polite">
+        {state.loaded && state.hasMore && (
+          <button className="btn btn-ghost btn-sm chat-older" onClick={() => void chat.loadOlder()} disabled={chat.loadingOlder} data-testid="chat-load-older">
+            {chat.loadingOlder ? 'Loading…' : 'Load older messages'}
+          </button>
+        )}
+        {state.loaded && state.messages.length === 0 && <p className="chat-empty">No messages yet. Say hello to your team.</p>}
+        {state.messages.map((m, i) => {
+          const prev = state.messages[i - 1];
+          const grouped = prev && prev.author_id === m.author_id && !m.reply_to_id && Date.parse(m.created_at) - Date.parse(prev.created_at) < 5 * 60000 && !prev.deleted_at;
+          return (
+            <MessageItem
+              key={m.localId ?? m.id}
+              m={m}
+              grouped={Boolean(grouped)}
+              mine={m.author_id === me.id}
+              canModerate={canModerate}
+              replied={m.reply_to_id ? byId.get(m.reply_to_id) : undefined}
+              editing={editing === m.id}
+              onReply={() => {
+                setReplyTo(m);
+                inputRef.current?.focus();
+              }}
+              onEdit={() => setEditing(m.id)}
+              onCancelEdit={() => setEditing(null)}
+              onSaveEdit={(content) => {
+                setEditing(null);
+                if (content !== m.content) void chat.edit(m, content);
+              }}
+              onDelete={() => void chat.remove(m)}
+              authorName={names.get(m.author_id) ?? m.author_name}
+            />
+          );
+        })}
+      </div>
+      <div className="typing" data-testid="typing-indicator" aria-live="polite">
+        {typers.length === 1 ? `${typers[0]} is typing…` : typers.length > 1 ? `${typers.slice(0, 2).join(' and ')}${typers.length > 2 ? ' and others' : ''} are typing…` : ''}
+      </div>
+      <div className="chat-compose">
+        {replyTo && (
+          <div className="replying" data-testid="chat-replying">
+            <Icon name="reply" size={14} />
+            <span>
+              Replying to <strong>{names.get(replyTo.author_id) ?? replyTo.author_name}</strong>: {excerpt(replyTo.content)}
+            </span>
+            <button className="icon-btn" aria-label="Cancel reply" onClick={() => setReplyTo(null)}>
+              <Icon name="close" size={14} />
+            </button>
+          </div>
+        )}
+        <div className="compose-row">
+          <textarea
+            ref={inputRef}
+            rows={1}
+            placeholder="Write a message"
+            aria-label="Message"
+            maxLength={4000}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (e.target.value) chat.sendTyping();
+            }}
+            onKeyDown={onKey}
+            data-testid="chat-input"
+          />
+          <button className="btn btn-primary send-btn" aria-label="Send" disabled={!text.trim()} onClick={() => void submit()} data-testid="chat-send">
+            <Icon name="send" size={16} />
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function excerpt(s: string | null | undefined): string {
+  if (!s) return 'a deleted message';
+  return s.length > 80 ? s.slice(0, 80) + '…' : s;
+}
+
+function MessageItem({
+  m,
+  grouped,
+  mine,
+  canModerate,
+  replied,
+  editing,
+  onReply,
+  onEdit,
+  onCancelEdit,
+  onSaveEdit,
+  onDelete,
+  authorName,
+}: {
+  m: ChatMessage;
+  grouped: boolean;
+  mine: boolean;
+  canModerate: boolean;
+  replied?: ChatMessage;
+  editing: boolean;
+  onReply: () => void;
+  onEdit: () => void;
+  onCancelEdit: () => void;
+  onSaveEdit: (content: string) => void;
+  onDelete: () => void;
+  authorName: string;
+}) {
+  const [draft, setDraft] = useState(m.content ?? '');
+  useEffect(() => {
+    if (editing) setDraft(m.content ?? '');
+  }, [editing, m.content]);
+  const deleted = Boolean(m.deleted_at) || m.content === null;
+  const time = new Date(m.created_at);
+  return (
+    <article className={`msg${grouped ? ' msg-grouped' : ''}${m.pending ? ' msg-pending' : ''}${deleted ? ' msg-deleted' : ''}`} data-testid={`chat-message-${m.id}`} data-author={m.author_id}>
+      {!grouped ? <Avatar id={m.author_id} name={authorName} size={30} /> : <span className="msg-gutter" />}
+      <div className="msg-main">
+        {!grouped && (
+          <div className="msg-head">
+            <span className="msg-author">{authorName}</span>
+            <time dateTime={m.created_at} title={time.toLocaleString()}>
+              {time.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
+            </time>
+          </div>
+        )}
+        {m.reply_to_id && (
+          <div className="msg-quote">
+            <Icon name="reply" size={12} /> {replied ? `${replied.author_name}: ${excerpt(replied.content)}` : 'an earlier message'}
+          </div>
+        )}
+        {editing ? (
+          <form
+            className="msg-edit"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (draft.trim()) onSaveEdit(draft.trim());
+            }}
+          >
+            <textarea
+              autoFocus
+              rows={2}
+              value={draft}
+              maxLength={4000}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') onCancelEdit();
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  if (draft.trim()) onSaveEdit(draft.trim());
+                }
+              }}
+              aria-label="Edit message"
+              data-testid="chat-edit-input"
+            />
+            <div className="quick-add-actions">
+              <button className="btn btn-primary btn-sm">Save</button>
+              <button type="button" className="btn btn-ghost btn-sm" onClick={onCancelEdit}>Cancel</button>
+            </div>
+          </form>
+        ) : (
+          <div className="msg-text" data-testid="chat-message-text">
+            {deleted ? <em>This message was deleted.</em> : m.content}
+            {m.edited_at && !deleted && <span className="edited"> (edited)</span>}
+          </div>
+        )}
+      </div>
+      {!deleted && !m.pending && !editing && (
+        <div className="msg-actions">
+          <button className="icon-btn" aria-label="Reply" title="Reply" onClick={onReply} data-testid="chat-reply">
+            <Icon name="reply" size={15} />
+          </button>
+          {mine && (
+            <button className="icon-btn" aria-label="Edit" title="Edit" onClick={onEdit} data-testid="chat-edit">
+              <Icon name="edit" size={15} />
+            </button>
+          )}
+          {(mine || canModerate) && (
+            <button className="icon-btn danger" aria-label="Delete" title="Delete" onClick={onDelete} data-testid="chat-delete">
+              <Icon name="trash" size={15} />
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,171 @@
+import { useState, type FormEvent } from 'react';
+import { api, describeError } from '../api/client';
+import type { Member, Role, User } from '../api/types';
+import { ROLES } from '../api/types';
+import { Avatar } from '../ui/Avatar';
+import { Dialog, Icon } from '../ui/Dialog';
+import { roleLabel } from './ProjectsPage';
+
+export function MembersPanel({
+  projectId,
+  me,
+  myRole,
+  members,
+  setMembers,
+  reload,
+  notify,
+  onLeft,
+}: {
+  projectId: string;
+  me: User;
+  myRole: Role | undefined;
+  members: Member[];
+  setMembers: (f: (m: Member[]) => Member[]) => void;
+  reload: () => Promise<void>;
+  notify: (text: string, kind?: 'error' | 'success' | 'info') => void;
+  onLeft: () => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('MEMBER');
+  const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const isOwner = myRole === 'OWNER';
+  const canAdd = myRole === 'OWNER' || myRole === 'MAINTAINER';
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    if (!email.trim()) return;
+    setBusy(true);
+    try {
+      const m = await api.addMember(projectId, email.trim(), role);
+      setMembers((list) => [...list.filter((x) => x.user_id !== m.user_id), m]);
+      setEmail('');
+      notify(`${m.name} was added as ${roleLabel(m.role)}.`, 'success');
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      notify(
+        status === 404
+          ? `No account uses ${email.trim()}. Ask them to sign up first.`
+          : status === 409
+            ? `${email.trim()} is already a member.`
+            : describeError(err, 'Adding the member').replace(' It was undone.', ''),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function changeRole(m: Member, r: Role) {
+    setMembers((list) => list.map((x) => (x.user_id === m.user_id ? { ...x, role: r } : x)));
+    try {
+      const updated = await api.setMemberRole(projectId, m.user_id, r);
+      setMembers((list) => list.map((x) => (x.user_id === m.user_id ? updated : x)));
+    } catch (err) {
+      setMembers((list) => list.map((x) => (x.user_id === m.user_id ? m : x)));
+      notify(describeError(err, 'Changing the role'));
+    }
+  }
+  async function remove(m: Member) {
+    setMembers((list) => list.filter((x) => x.user_id !== m.user_id));
+    try {
+      await api.removeMember(projectId, m.user_id);
+      notify(`${m.name} was removed from the project.`, 'success');
+    } catch (err) {
+      setMembers((list) => [...list, m]);
+      notify(describeError(err, 'Removing the member'));
+      void reload();
+    }
+  }
+  async function leave() {
+    try {
+      await api.leaveProject(projectId);
+      onLeft();
+    } catch (err) {
+      notify(describeError(err, 'Leaving the project').replace(' It was undone.', ''));
+    }
+  }
+  function canRemove(m: Member): boolean {
+    if (m.user_id === me.id) return false;
+    if (isOwner) return true;
+    return myRole === 'MAINTAINER' && m.role === 'MEMBER';
+  }
+  const sorted = [...members].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.name.localeCompare(b.name));
+
+  return (
+    <div className="members" data-testid="members-panel">
+      {canAdd && (
+        <form className="add-member card" onSubmit={add}>
+          <h2 className="section-title">Add a member</h2>
+          <div className="add-member-row">
+            <input type="email" required placeholder="name@company.com" aria-label="Email of the person to add" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="add-member-email" />
+            <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="add-member-role">
+              {ROLES.filter((r) => isOwner || r === 'MEMBER').map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </select>
+            <button className="btn btn-primary" disabled={busy || !email.trim()} data-testid="add-member-submit">
+              Add
+            </button>
+          </div>
+          <p className="hint">They need an account already. Maintainers can add members; owners can add anyone.</p>
+        </form>
+      )}
+      <ul className="member-list card" data-testid="member-list">
+        {sorted.map((m) => (
+          <li key={m.user_id} className="member" data-testid={`member-${m.user_id}`} data-email={m.email}>
+            <Avatar id={m.user_id} name={m.name} size={34} />
+            <div className="member-who">
+              <div className="strong">
+                {m.name}
+                {m.user_id === me.id && <span className="muted"> (you)</span>}
+              </div>
+              <div className="muted small">{m.email}</div>
+            </div>
+            {isOwner && m.user_id !== me.id ? (
+              <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void changeRole(m, e.target.value as Role)} data-testid="member-role">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {roleLabel(r)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className={`role-badge role-${m.role.toLowerCase()}`}>{roleLabel(m.role)}</span>
+            )}
+            {canRemove(m) ? (
+              <button className="icon-btn danger" aria-label={`Remove ${m.name}`} title="Remove from project" onClick={() => setRemoving(m)} data-testid="member-remove">
+                <Icon name="trash" size={16} />
+              </button>
+            ) : (
+              <span className="icon-btn-placeholder" />
+            )}
+          </li>
+        ))}
+      </ul>
+      <div className="leave">
+        <button className="btn btn-ghost danger" onClick={() => void leave()} data-testid="leave-project">
+          <Icon name="logout" size={16} /> Leave project
+        </button>
+      </div>
+      <Dialog open={removing !== null} title="Remove member?" onClose={() => setRemoving(null)} testId="remove-member-dialog">
+        <p>
+          {removing?.name} will lose access to this project at once. Their tasks here will be unassigned.
+        </p>
+        <div className="form-actions">
+          <button className="btn" onClick={() => setRemoving(null)}>Cancel</button>
+          <button
+            className="btn btn-danger"
+            data-testid="confirm-remove-member"
+            onClick={() => {
+              if (removing) void remove(removing);
+              setRemoving(null);
+            }}
+          >
+            Remove
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

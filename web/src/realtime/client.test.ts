@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { Backoff } from './backoff';
+import { RealtimeClient, type SocketLike } from './client';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  closed = false;
+  onopen: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close() {
+    this.closed = true;
+  }
+  // test helpers
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(env: unknown) {
+    this.onmessage?.({ data: JSON.stringify(env) });
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const timers: { fn: () => void; ms: number; id: number; cleared: boolean }[] = [];
+  let nextId = 1;
+  const client = new RealtimeClient({
+    url: 'ws://x/api/v1/ws',
+    createSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    setTimer: (fn, ms) => {
+      const t = { fn, ms, id: nextId++, cleared: false };
+      timers.push(t);
+      return t.id;
+    },
+    clearTimer: (id) => {
+      const t = timers.find((x) => x.id === id);
+      if (t) t.cleared = true;
+    },
+    backoff: new Backoff({ baseMs: 100, maxMs: 1000, random: () => 1 }),
+    pingIntervalMs: 0,
+  });
+  const reconnectTimers = () => timers.filter((t) => !t.cleared);
+  const fire = () => {
+    const t = reconnectTimers().shift()!;
+    t.cleared = true;
+    t.fn();
+    return t.ms;
+  };
+  return { client, sockets, timers, reconnectTimers, fire };
+}
+
+function connect(s: FakeSocket, userId = 'u1') {
+  s.open();
+  s.receive({ type: 'ready', data: { user_id: userId } });
+}
+
+describe('backoff', () => {
+  it('grows exponentially up to the cap and resets', () => {
+    const b = new Backoff({ baseMs: 100, maxMs: 1000, random: () => 1 });
+    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([100, 200, 400, 800, 1000, 1000]);
+    b.reset();
+    expect(b.next()).toBe(100);
+    const j = new Backoff({ baseMs: 100, maxMs: 1000, random: () => 0 });
+    expect(j.next()).toBe(50); // jitter never goes below half the ceiling
+  });
+});
+
+describe('realtime client', () => {
+  it('subscribes rooms once ready and reports the room sequence', () => {
+    const { client, sockets } = setup();
+    const seen: [number | null, boolean][] = [];
+    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (seq, resumed) => seen.push([seq, resumed]) });
+    client.start();
+    expect(client.status).toBe('connecting');
+    connect(sockets[0]!);
+    expect(client.status).toBe('online');
+    const sub = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
+    expect(sub.room).toBe('project:1');
+    sockets[0]!.receive({ type: 'ack', id: sub.id, data: { seq: 7 } });
+    expect(seen).toEqual([[7, false]]);
+  });
+
+  it('routes room events to the room', () => {
+    const { client, sockets } = setup();
+    const events: string[] = [];
+    client.subscribe('project:1', { onEvent: (e) => events.push(e.type) });
+    client.start();
+    connect(sockets[0]!);
+    sockets[0]!.receive({ type: 'task.created', room: 'project:1', seq: 1, data: {} });
+    sockets[0]!.receive({ type: 'task.created', room: 'project:2', seq: 1, data: {} });
+    expect(events).toEqual(['task.created']);
+  });
+
+  it('reconnects with growing delays, resubscribes and asks for a resync', () => {
+    const { client, sockets, fire, reconnectTimers } = setup();
+    const seen: [number | null, boolean][] = [];
+    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (seq, resumed) => seen.push([seq, resumed]) });
+    client.start();
+    connect(sockets[0]!);
+    const sub0 = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
+    sockets[0]!.receive({ type: 'ack', id: sub0.id, data: { seq: 3 } });
+
+    sockets[0]!.drop();
+    expect(client.status).toBe('offline');
+    expect(fire()).toBe(100);
+    sockets[1]!.drop(); // the server is still down
+    expect(fire()).toBe(200);
+    sockets[2]!.drop();
+    expect(fire()).toBe(400);
+    connect(sockets[3]!);
+    const sub = sockets[3]!.sent.find((m) => m.type === 'subscribe')!;
+    expect(sub.room).toBe('project:1');
+    sockets[3]!.receive({ type: 'ack', id: sub.id, data: { seq: 9 } });
+    expect(seen).toEqual([
+      [3, false],
+      [9, true],
+    ]);
+    // A good connection resets the backoff.
+    sockets[3]!.drop();
+    expect(reconnectTimers()[0]!.ms).toBe(100);
+  });
+
+  it('forgets rooms that were left, and does not resubscribe them', () => {
+    const { client, sockets, fire } = setup();
+    const off = client.subscribe('project:1', { onEvent: () => undefined });
+    client.start();
+    connect(sockets[0]!);
+    off();
+    expect(sockets[0]!.sent.some((m) => m.type === 'unsubscribe' && m.room === 'project:1')).toBe(true);
+    sockets[0]!.drop();
+    fire();
+    connect(sockets[1]!);
+    expect(sockets[1]!.sent.some((m) => m.type === 'subscribe')).toBe(false);
+  });
+
+  it('passes a server resync and a revoked room to the room', () => {
+    const { client, sockets } = setup();
+    const seen: string[] = [];
+    client.subscribe('project:1', {
+      onEvent: (e) => seen.push(e.type),
+      onSubscribed: (_s, resumed) => seen.push(`sync:${resumed}`),
+    });
+    client.start();
+    connect(sockets[0]!);
+    sockets[0]!.receive({ type: 'resync' });
+    sockets[0]!.receive({ type: 'room.revoked', room: 'project:1', data: { reason: 'removed' } });
+    sockets[0]!.receive({ type: 'task.created', room: 'project:1', data: {} });
+    expect(seen).toEqual(['sync:true', 'room.revoked']);
+  });
+
+  it('reports a refused subscription', () => {
+    const { client, sockets } = setup();
+    const refused: string[] = [];
+    client.subscribe('project:9', { onEvent: () => undefined, onRefused: (c) => refused.push(c) });
+    client.start();
+    connect(sockets[0]!);
+    const sub = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
+    sockets[0]!.receive({ type: 'error', id: sub.id, data: { code: 'not_found', message: 'no' } });
+    expect(refused).toEqual(['not_found']);
+  });
+
+  it('stops reconnecting when the session is gone (4401) and when stopped', () => {
+    const { client, sockets, reconnectTimers } = setup();
+    client.start();
+    connect(sockets[0]!);
+    sockets[0]!.drop(4401);
+    expect(client.status).toBe('unauthenticated');
+    expect(reconnectTimers()).toHaveLength(0);
+    client.reconnectNow();
+    connect(sockets[1]!);
+    client.stop();
+    expect(sockets[1]!.closed).toBe(true);
+    expect(client.status).toBe('offline');
+    expect(reconnectTimers()).toHaveLength(0);
+  });
+
+  it('drops a connection that stops answering pings', () => {
+    const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const sockets: FakeSocket[] = [];
+    const client = new RealtimeClient({
+      url: 'ws://x',
+      createSocket: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      setTimer: (fn, ms) => timers.push({ fn, ms, cleared: false }) - 1,
+      clearTimer: (i) => {
+        const t = timers[i as number];
+        if (t) t.cleared = true;
+      },
+      backoff: new Backoff({ baseMs: 100, maxMs: 1000, random: () => 1 }),
+      pingIntervalMs: 1000,
+      pongTimeoutMs: 500,
+    });
+    client.start();
+    connect(sockets[0]!);
+    const ping = timers.find((t) => t.ms === 1000 && !t.cleared)!;
+    ping.cleared = true;
+    ping.fn();
+    expect(sockets[0]!.sent.some((m) => m.type === 'ping')).toBe(true);
+    const pong = timers.find((t) => t.ms === 500 && !t.cleared)!;
+    pong.cleared = true;
+    pong.fn();
+    expect(sockets[0]!.closed).toBe(true);
+    expect(client.status).toBe('offline');
+    expect(timers.some((t) => t.ms === 100 && !t.cleared)).toBe(true);
+  });
+});

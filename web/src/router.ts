@@ -1,0 +1,57 @@
+// A small history-API router: the app has a handful of routes, and the server falls back to
+// index.html for any of them.
+import { useSyncExternalStore } from 'react';
+
+const listeners = new Set<() => void>();
+
+function subscribe(fn: () => void): () => void {
+  listeners.add(fn);
+  window.addEventListener('popstate', fn);
+  return () => {
+    listeners.delete(fn);
+    window.removeEventListener('popstate', fn);
+  };
+}
+
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  if (path === location.pathname + location.search) return;
+  if (opts.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  for (const fn of listeners) fn();
+}
+
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, () => location.pathname);
+}
+
+export type Route =
+  | { name: 'signin' }
+  | { name: 'signup' }
+  | { name: 'projects' }
+  | { name: 'profile' }
+  | { name: 'project'; id: string; tab: 'board' | 'members' | 'chat' }
+  | { name: 'notfound' };
+
+export function parseRoute(path: string): Route {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0) return { name: 'projects' };
+  if (parts[0] === 'signin' && parts.length === 1) return { name: 'signin' };
+  if (parts[0] === 'signup' && parts.length === 1) return { name: 'signup' };
+  if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
+  if (parts[0] === 'projects') {
+    if (parts.length === 1) return { name: 'projects' };
+    const id = decodeURIComponent(parts[1]!);
+    const tab = parts[2] ?? 'board';
+    if ((tab === 'board' || tab === 'members' || tab === 'chat') && parts.length <= 3) return { name: 'project', id, tab };
+  }
+  return { name: 'notfound' };
+}
+
+/** A link that navigates without a page load (and still opens in a new tab when asked). */
+export function linkHandler(path: string) {
+  return (e: { preventDefault(): void; metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; button: number }) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(path);
+  };
+}

@@ -1,0 +1,49 @@
+// Plain-words notices: refused changes (rolled back), lost access, connection state.
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+
+export type ToastKind = 'error' | 'info' | 'success';
+interface Toast {
+  id: number;
+  kind: ToastKind;
+  text: string;
+}
+
+interface ToastApi {
+  show(text: string, kind?: ToastKind): void;
+}
+
+const Ctx = createContext<ToastApi>({ show: () => undefined });
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const next = useRef(1);
+  const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
+  const show = useCallback(
+    (text: string, kind: ToastKind = 'error') => {
+      const id = next.current++;
+      setToasts((t) => [...t.filter((x) => x.text !== text), { id, kind, text }].slice(-4));
+      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000);
+    },
+    [dismiss],
+  );
+  const api = useMemo(() => ({ show }), [show]);
+  return (
+    <Ctx.Provider value={api}>
+      {children}
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast toast-${t.kind}`} data-testid={`toast-${t.kind}`}>
+            <span>{t.text}</span>
+            <button className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    </Ctx.Provider>
+  );
+}
+
+export function useToast(): ToastApi {
+  return useContext(Ctx);
+}
