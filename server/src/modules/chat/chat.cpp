@@ -4,9 +4,9 @@
 #include <cstring>
 
 #include <boost/json.hpp>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "core/cursor.hpp"
 #include "core/json.hpp"
 #include "modules/chat/queries.hpp"
 
@@ -25,37 +25,6 @@ bj::value nullable(const db::Result& r, int row, std::string_view col) {
   return v ? bj::value(*v) : bj::value(nullptr);
 }
 
-std::string encode_cursor(std::string_view created_at, std::string_view id) {
-  const std::string raw = std::string(created_at) + "|" + std::string(id);
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-struct Cursor {
-  std::string created_at;
-  std::string id;
-};
-
-std::optional<Cursor> decode_cursor(std::string_view s) {
-  if (s.empty() || s.size() > 200) {
-    return std::nullopt;
-  }
-  std::string raw(s.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), s.data(), s.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return std::nullopt;
-  }
-  raw.resize(len);
-  const auto bar = raw.find('|');
-  if (bar == std::string::npos || bar < 20 || bar > 40 || !json::is_uuid(raw.substr(bar + 1))) {
-    return std::nullopt;
-  }
-  return Cursor{raw.substr(0, bar), raw.substr(bar + 1)};
-}
 
 bj::object message_json(const db::Result& r, int row) {
   bj::object o;
@@ -68,7 +37,7 @@ bj::object message_json(const db::Result& r, int row) {
   o["created_at"] = r.get(row, "created_at");
   o["edited_at"] = nullable(r, row, "edited_at");
   o["deleted_at"] = nullable(r, row, "deleted_at");
-  o["cursor"] = encode_cursor(r.get(row, "created_at"), r.get(row, "id"));
+  o["cursor"] = encode_time_id_cursor(r.get(row, "created_at"), r.get(row, "id"));
   return o;
 }
 
@@ -110,9 +79,9 @@ awaitable<http::Response> ChatService::list(http::Request& req) {
   if (before && after) {
     fail(problems::bad_request("give before or after, not both", "after"));
   }
-  std::optional<Cursor> cursor;
+  std::optional<TimeIdCursor> cursor;
   if (before || after) {
-    cursor = decode_cursor(before ? *before : *after);
+    cursor = decode_time_id_cursor(before ? *before : *after);
     if (!cursor) {
       fail(problems::bad_request("not a cursor this server gave out", before ? "before" : "after"));
     }
@@ -120,12 +89,12 @@ awaitable<http::Response> ChatService::list(http::Request& req) {
   db::Result r;
   try {
     if (after) {
-      r = co_await pool_->query(sql::list_after, project, cursor->created_at, cursor->id, limit + 1);
+      r = co_await pool_->query(sql::list_after, project, cursor->time, cursor->id, limit + 1);
     } else {
       std::optional<std::string> t;
       std::optional<std::string> id;
       if (cursor) {
-        t = cursor->created_at;
+        t = cursor->time;
         id = cursor->id;
       }
       r = co_await pool_->query(sql::list_before, project, t, id, limit + 1);

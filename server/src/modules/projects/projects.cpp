@@ -4,9 +4,9 @@
 #include <cstring>
 
 #include <boost/json.hpp>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "core/cursor.hpp"
 #include "core/json.hpp"
 #include "modules/projects/queries.hpp"
 
@@ -45,37 +45,6 @@ bj::object member_json(const db::Result& r, int row) {
                     {"role", r.get(row, "role")},         {"joined_at", r.get(row, "joined_at")}};
 }
 
-std::string encode_cursor(std::string_view created_at, std::string_view id) {
-  const std::string raw = std::string(created_at) + "|" + std::string(id);
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-struct Cursor {
-  std::string created_at;
-  std::string id;
-};
-
-std::optional<Cursor> decode_cursor(std::string_view s) {
-  if (s.size() > 200) {
-    return std::nullopt;
-  }
-  std::string raw(s.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), s.data(), s.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return std::nullopt;
-  }
-  raw.resize(len);
-  const auto bar = raw.find('|');
-  if (bar == std::string::npos || !json::is_uuid(raw.substr(bar + 1)) || bar < 20 || bar > 40) {
-    return std::nullopt;
-  }
-  return Cursor{raw.substr(0, bar), raw.substr(bar + 1)};
-}
 
 std::int64_t page_limit(const http::Request& req) {
   auto v = req.query_param("limit");
@@ -156,9 +125,9 @@ awaitable<http::Response> ProjectsService::create(http::Request& req) {
 awaitable<http::Response> ProjectsService::list(http::Request& req) {
   auto me = co_await auth_.require(req);
   const auto limit = page_limit(req);
-  std::optional<Cursor> cursor;
+  std::optional<TimeIdCursor> cursor;
   if (auto c = req.query_param("cursor"); c && !c->empty()) {
-    cursor = decode_cursor(*c);
+    cursor = decode_time_id_cursor(*c);
     if (!cursor) {
       fail(problems::bad_request("cursor is not one this server gave out", "cursor"));
     }
@@ -166,7 +135,7 @@ awaitable<http::Response> ProjectsService::list(http::Request& req) {
   std::optional<std::string> after_time;
   std::optional<std::string> after_id;
   if (cursor) {
-    after_time = cursor->created_at;
+    after_time = cursor->time;
     after_id = cursor->id;
   }
   db::Result r;
@@ -185,7 +154,7 @@ awaitable<http::Response> ProjectsService::list(http::Request& req) {
   }
   bj::value next = nullptr;
   if (r.rows() > limit) {
-    next = encode_cursor(r.get(n - 1, "created_at"), r.get(n - 1, "id"));
+    next = encode_time_id_cursor(r.get(n - 1, "created_at"), r.get(n - 1, "id"));
   }
   co_return http::Response::json(bj::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
