@@ -156,6 +156,7 @@ struct Session : std::enable_shared_from_this<Session> {
   double tokens;
   std::chrono::steady_clock::time_point last_refill;
   int rate_strikes = 0;
+  std::unique_ptr<asio::steady_timer> force_close_timer;  // only for connections being dropped
 
   // Everything below runs on the connection's strand.
   void send(Payload p) {
@@ -167,6 +168,8 @@ struct Session : std::enable_shared_from_this<Session> {
       queue.clear();
       queued_bytes = 0;
       close(reason(close_code::slow_consumer, "slow consumer"));
+      // A peer that reads nothing never lets the close frame through: drop it after a grace period.
+      force_close_after(std::chrono::seconds(5));
       return;
     }
     queued_bytes += p->size();
@@ -214,6 +217,18 @@ struct Session : std::enable_shared_from_this<Session> {
       }
     }
     self->writing = false;
+  }
+
+  void force_close_after(std::chrono::seconds grace) {
+    if (force_close_timer) {
+      return;
+    }
+    force_close_timer = std::make_unique<asio::steady_timer>(ws.get_executor(), grace);
+    force_close_timer->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) {
+        beast::get_lowest_layer(self->ws).close();
+      }
+    });
   }
 
   bool take_token() {
@@ -718,7 +733,10 @@ void Gateway::shutdown() {
     all.assign(impl_->sessions.begin(), impl_->sessions.end());
   }
   for (auto& s : all) {
-    asio::post(s->ws.get_executor(), [s] { s->close(reason(websocket::close_code::going_away, "server shutting down")); });
+    asio::post(s->ws.get_executor(), [s] {
+      s->close(reason(websocket::close_code::going_away, "server shutting down"));
+      s->force_close_after(std::chrono::seconds(3));
+    });
   }
 }
 
