@@ -49,6 +49,11 @@ record() {  # suite name, log, exit code
   if grep -qE '^# pass [0-9]+' "$log"; then
     p=$(grep -E '^# pass [0-9]+' "$log" | tail -n1 | awk '{print $3}')
     f=$(grep -E '^# fail [0-9]+' "$log" | tail -n1 | awk '{print $3}')
+  elif grep -qE '^[a-z -]*: [0-9]+ passed, [0-9]+ failed$' "$log"; then
+    local bline
+    bline=$(grep -E '^[a-z -]*: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+    p=$(echo "$bline" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+    f=$(echo "$bline" | sed -E 's/.* ([0-9]+) failed$/\1/')
   elif grep -qE '^ +Tests +[0-9]+' "$log"; then
     # vitest: "Tests  27 passed (27)" or "Tests  1 failed | 26 passed (27)"
     local vline
@@ -93,6 +98,9 @@ else
 fi
 
 run_suite api node --test --test-reporter=tap --test-concurrency=2 tests/api/
+
+# The load tools of make bench, with tiny loads, so that they keep working.
+BENCH_SERVER_BIN="$root/build/debug/collabdev" run_suite bench-smoke bench/run.sh --smoke
 
 if [ -f web/package.json ]; then
   run_suite web-unit npm --prefix web run --silent test

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Turns the results of bench/run.sh into docs/BENCHMARKS.md (on stdout), or, with --check, checks
+that every load tool produced a sane result (the smoke run) and prints 'N passed, M failed'.
+
+    bench/report.py RESULTS_DIR --nofile N --threads N --versions TEXT [--check]
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
+    except Exception:  # a missing tool only leaves a blank in the machine section
+        return ""
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def wrk(out, name, c):
+    try:
+        text = open(f"{out}/wrk-{name}-{c}.txt").read()
+    except OSError:
+        return None
+    m = re.search(r"WRK_JSON (\{.*\})", text)
+    return json.loads(m.group(1)) if m else None
+
+
+def pgbench(out, name, c):
+    try:
+        text = open(f"{out}/pgbench-{name}-{c}.txt").read()
+    except OSError:
+        return None
+    m = re.search(r"tps = ([0-9.]+)", text)
+    lat = []
+    for path in glob.glob(f"{out}/pgbench-{name}-{c}.*"):
+        if path.endswith(".txt"):
+            continue
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3:
+                    lat.append(int(parts[2]) / 1000.0)
+    lat.sort()
+
+    def pct(q):
+        return lat[min(len(lat) - 1, int(q * len(lat)))] if lat else 0.0
+
+    failed = re.search(r"number of failed transactions: (\d+)", text)
+    return {"tps": float(m.group(1)) if m else 0.0, "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+            "transactions": len(lat), "failed": int(failed.group(1)) if failed else 0}
+
+
+def commands(out, scenario):
+    try:
+        return open(f"{out}/commands-{scenario}.txt").read().rstrip()
+    except OSError:
+        return "(not run)"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a and b else "–"
+
+
+def ms(x):
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def machine(args):
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+    mem = sh("free -g | awk '/Mem:/ {print $2}'")
+    pg = sh("/usr/lib/postgresql/15/bin/postgres --version")
+    pgb = sh("pgbench --version")
+    redis = sh("redis-server --version | cut -d' ' -f1-3")
+    wrk_v = sh("wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2")
+    gxx = sh("g++ --version | head -n1")
+    return [
+        f"- Cores: {os.cpu_count()} ({cpu or 'unknown CPU'}); memory: {mem} GiB; "
+        f"{platform.system()} {platform.release()}; open-file limit (hard = soft): {args.nofile}",
+        f"- {args.versions}",
+        f"- {pg}; {pgb}; {redis}; {wrk_v}; {gxx}",
+        f"- Server threads (COLLABDEV_THREADS) {args.threads}; Centrifugo GOMAXPROCS default ({os.cpu_count()}); "
+        "the load tools run on the same cores as the servers, so every figure includes their cost.",
+    ]
+
+
+def http_section(out, lines):
+    lines += ["## 1. HTTP against PostgreSQL's own ceiling", "",
+              "`wrk` (2 threads) against the server; `pgbench -M prepared` running the statements the server "
+              "runs for the same request (session lookup, role check, the request's own SQL; the task insert "
+              "in its transaction) at the same concurrency, against the same database. Aim: at least 0.5 of "
+              "the ceiling.", "",
+              "| request | connections | CollabDev+ req/s | p50 ms | p99 ms | pgbench tx/s | p50 ms | p99 ms "
+              "| ratio | aim (≥ 0.5) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for name, label in (("board", "GET …/board (50 tasks)"), ("create_task", "POST …/tasks"), ("me", "GET /me")):
+        for c in (16, 64):
+            w, p = wrk(out, name, c), pgbench(out, name, c)
+            if not w or not p:
+                lines.append(f"| {label} | {c} | not run | | | | | | | |")
+                continue
+            r = w["rps"] / p["tps"] if p["tps"] else 0
+            ok = "met" if r >= 0.5 else "**missed**"
+            errs = f" ({w['non_2xx']} non-2xx)" if w["non_2xx"] else ""
+            lines.append(f"| {label} | {c} | {w['rps']:.0f}{errs} | {ms(w['p50_ms'])} | {ms(w['p99_ms'])} | "
+                         f"{p['tps']:.0f} | {ms(p['p50_ms'])} | {ms(p['p99_ms'])} | {r:.2f} | {ok} |")
+            if r < 0.5:
+                verdicts.append(f"{label} at {c}: {r:.2f} of the ceiling")
+    lines += [""]
+    lines += [f"We miss the aim for: {'; '.join(verdicts)}." if verdicts else "The aim is met in every row.", ""]
+    lines += ["Commands:", "", "```sh", commands(out, "http"), "```", ""]
+
+
+def fan_row(r):
+    if not r or "error" in r:
+        return None
+    a = r["at_half"]["latency"]
+    return {"sat": r["saturation_deliveries_per_s"], "p50": a["p50_ms"], "p99": a["p99_ms"],
+            "half": r["at_half"]["deliveries_per_s"], "saturated": r["saturated"],
+            "limited": any(s["publisher_limited"] for s in r["steps"]),
+            "closed": sum(s["closed"] for s in r["steps"])}
+
+
+def fanout_section(out, lines):
+    lines += ["## 2. Fan-out", "",
+              "Subscribed WebSocket clients (bench/loadgen, one process, C++ on Boost.Beast); 100-byte "
+              "messages published at rising rates (×1.5 per 2-second step) until deliveries stop keeping "
+              "up (less than 90% of what was published arrives within the step, a client is dropped, p99 "
+              "over 1 s, or the publisher itself falls behind). *Saturation* is the highest delivery rate "
+              "measured in a step; latency is publish-to-receive (the sender's timestamp travels in the "
+              "message), measured in a separate run at half the saturation rate. Aim: more deliveries per "
+              "second than Centrifugo at a lower p99.", "",
+              "How each figure was published: CollabDev+ through `POST /api/v1/projects/{id}/messages` (the "
+              "message is stored in PostgreSQL, then published: the real chat path), Centrifugo through its "
+              "HTTP publish API (`POST /api/publish`, nothing stored). The *Redis direct* rows publish the "
+              "message envelope straight to the channel `ws:project:<id>:chat`, leaving out HTTP and "
+              "PostgreSQL: the gateway's fan-out alone. One instance: CollabDev+ with its in-process bus, "
+              "Centrifugo with its memory engine. Two instances: both behind the same Redis, clients "
+              "alternating between the instances, publishes sent to the first.", "",
+              "| setup | rooms × clients | CollabDev+ deliveries/s | p50 / p99 ms at half | Centrifugo "
+              "deliveries/s | p50 / p99 ms at half | ratio (deliveries) | aim |",
+              "|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for shape in ("one", "ten"):
+        for inst, label in (("1", "one instance"), ("2", "two instances, Redis"),
+                            ("2redis", "two instances, Redis direct publish")):
+            us = fan_row(load(f"{out}/fanout-collabdev-{inst}-{shape}.json"))
+            peer_inst = "2" if inst == "2redis" else inst
+            peer = fan_row(load(f"{out}/fanout-centrifugo-{peer_inst}-{shape}.json"))
+            r0 = load(f"{out}/fanout-collabdev-{inst}-{shape}.json") or {}
+            rooms = f"{r0.get('rooms', '?')} × {r0.get('per_room', '?')}"
+            if not us:
+                lines.append(f"| {label} | {rooms} | failed | | | | | |")
+                continue
+            note = []
+            if us["limited"]:
+                note.append("publisher-bound")
+            if us["closed"]:
+                note.append(f"{us['closed']} slow consumers closed")
+            if not us["saturated"]:
+                note.append("not saturated within the ramp")
+            extra = f" ({', '.join(note)})" if note else ""
+            if peer:
+                win = us["sat"] > peer["sat"] and us["p99"] < peer["p99"]
+                aim = "met" if win else "**missed**"
+                if not win:
+                    verdicts.append(f"{label}, {rooms}: {us['sat']:,} vs {peer['sat']:,} deliveries/s, p99 "
+                                    f"{ms(us['p99'])} vs {ms(peer['p99'])} ms")
+                peer_cells = (f"{peer['sat']:,}{' (publisher-bound)' if peer['limited'] else ''} | "
+                              f"{ms(peer['p50'])} / {ms(peer['p99'])}")
+                r = ratio(us["sat"], peer["sat"])
+            else:
+                aim, peer_cells, r = "–", "failed | ", "–"
+            peer_label = " (Centrifugo via HTTP API)" if inst == "2redis" else ""
+            lines.append(f"| {label}{peer_label} | {rooms} | {us['sat']:,}{extra} | {ms(us['p50'])} / "
+                         f"{ms(us['p99'])} | {peer_cells} | {r} | {aim} |")
+    lines += [""]
+    lines += [("Where we lose: " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
+    lines += ["Each step of each ramp (target and measured rates, CPU of the load tool and of the servers, "
+              "latency) is in `.var/bench/results/fanout-*.json` after a run.", ""]
+    lines += ["Commands:", "", "```sh", commands(out, "fanout"), "```", ""]
+
+
+def idle_section(out, lines):
+    lines += ["## 3. Memory per idle connection", "",
+              "Authenticated WebSockets subscribed to one project room (one Centrifugo channel), idle; the "
+              "server's resident memory (VmRSS) 5 s after the last one subscribed, divided by the number of "
+              "connections. *Added* leaves out what the server held before the first connection. Aim: at "
+              "most 8 KiB per connection.", ""]
+    lines += ["| connections | CollabDev+ RSS MiB | KiB / conn | added KiB / conn | Centrifugo RSS MiB | "
+              "KiB / conn | added KiB / conn | ratio (KiB / conn) | aim (≤ 8 KiB) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    counts = sorted({int(m.group(1)) for p in glob.glob(f"{out}/idle-*.json")
+                     for m in [re.search(r"-(\d+)\.json$", p)] if m})
+    for n in counts:
+        us, peer = load(f"{out}/idle-collabdev-{n}.json"), load(f"{out}/idle-centrifugo-{n}.json")
+        if not us or "error" in us:
+            lines.append(f"| {n:,} | failed | | | | | | | |")
+            continue
+        aim = "met" if us["rss_per_conn_kib"] <= 8 else "**missed**"
+        if us["rss_per_conn_kib"] > 8:
+            verdicts.append(f"{n:,} connections: {us['rss_per_conn_kib']:.1f} KiB each")
+        pc = (f"{peer['rss_held_kib'] / 1024:.0f} | {peer['rss_per_conn_kib']:.1f} | {peer['rss_delta_per_conn_kib']:.1f}"
+              if peer and "error" not in peer else "failed | | ")
+        lines.append(f"| {us['still_connected']:,} | {us['rss_held_kib'] / 1024:.0f} | {us['rss_per_conn_kib']:.1f} | "
+                     f"{us['rss_delta_per_conn_kib']:.1f} | {pc} | "
+                     f"{ratio(us['rss_per_conn_kib'], peer['rss_per_conn_kib'] if peer and 'error' not in peer else 0)} | {aim} |")
+    lines += [""]
+    lines += [("We miss the aim at " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
+    lines += ["Commands:", "", "```sh", commands(out, "idle"), "```", ""]
+
+
+def big_section(out, lines, setup):
+    n = (setup or {}).get("big_tasks", 5000)
+    lines += ["## 4. A big board", "",
+              f"`GET /api/v1/projects/{{id}}/board` of a project with {n:,} tasks in 5 columns (inserted with one "
+              "SQL statement, the rows the API writes), beside pgbench running the same three statements. "
+              "Aim: p99 under 50 ms at 16 clients.", "",
+              "| clients | CollabDev+ req/s | p50 ms | p99 ms | pgbench tx/s | p50 ms | p99 ms | ratio (req/s) | aim |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    verdict = ""
+    for c in (1, 16):
+        w, p = wrk(out, "big_board", c), pgbench(out, "big_board", c)
+        if not w or not p:
+            lines.append(f"| {c} | not run | | | | | | | |")
+            continue
+        aim = "–"
+        if c == 16:
+            aim = "met" if w["p99_ms"] < 50 else "**missed**"
+            if w["p99_ms"] >= 50:
+                verdict = f"We miss the aim: p99 {ms(w['p99_ms'])} ms at 16 clients."
+        lines.append(f"| {c} | {w['rps']:.0f} | {ms(w['p50_ms'])} | {ms(w['p99_ms'])} | {p['tps']:.0f} | "
+                     f"{ms(p['p50_ms'])} | {ms(p['p99_ms'])} | {ratio(w['rps'], p['tps'])} | {aim} |")
+    lines += ["", verdict or "The aim is met.", ""]
+    lines += ["Commands:", "", "```sh", commands(out, "big"), "```", ""]
+
+
+def check(out):
+    passed, failed = 0, 0
+
+    def verdict(ok, what):
+        nonlocal passed, failed
+        print(("ok   " if ok else "FAIL ") + what)
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+
+    for path in sorted(glob.glob(f"{out}/wrk-*.txt")):
+        name = os.path.basename(path)[4:-4]
+        w = wrk(out, *name.rsplit("-", 1))
+        verdict(bool(w) and w["requests"] > 0 and w["non_2xx"] == 0, f"wrk {name}")
+    for path in sorted(glob.glob(f"{out}/pgbench-*.txt")):
+        name = os.path.basename(path)[8:-4]
+        p = pgbench(out, *name.rsplit("-", 1))
+        verdict(bool(p) and p["tps"] > 0 and p["failed"] == 0, f"pgbench {name}")
+    for path in sorted(glob.glob(f"{out}/fanout-*.json")):
+        r = load(path)
+        verdict(bool(r) and "error" not in r and r["saturation_deliveries_per_s"] > 0
+                and r["at_half"]["latency"]["samples"] > 0, f"loadgen {os.path.basename(path)}")
+    for path in sorted(glob.glob(f"{out}/idle-*.json")):
+        r = load(path)
+        verdict(bool(r) and "error" not in r and r["still_connected"] == r["clients"] and r["rss_held_kib"] > 0,
+                f"loadgen {os.path.basename(path)}")
+    print(f"bench smoke: {passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--nofile", default="?")
+    ap.add_argument("--threads", default="?")
+    ap.add_argument("--versions", default="")
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    if args.check:
+        sys.exit(check(args.out))
+    setup = load(f"{args.out}/setup.json")
+    commit = sh("git rev-parse --short HEAD")
+    dirty = " with uncommitted changes" if sh("git status --porcelain -- server CMakeLists.txt") else ""
+    lines = ["# Benchmarks", "",
+             f"Written by `make bench` (`bench/run.sh`) on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, at "
+             f"commit {commit}{dirty}. Every figure is what that run measured; each scenario sets us beside a "
+             "peer measured in the same run on the same machine, and the ratio is the figure to compare "
+             "between runs. Other work shared the machine during the run, so absolute figures are noisy.", "",
+             "## Machine", ""] + machine(args) + [""]
+    http_section(args.out, lines)
+    fanout_section(args.out, lines)
+    idle_section(args.out, lines)
+    big_section(args.out, lines, setup)
+    extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
+    if os.path.exists(extra):
+        lines += [open(extra).read().rstrip(), ""]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
