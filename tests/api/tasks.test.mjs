@@ -706,3 +706,29 @@ test('a board of 5,000 tasks comes back in one response', async () => {
   assert.equal(page.json.items.length, 200);
   assert.ok(page.json.next_cursor);
 });
+
+test('the board is served from its sequence: ETag, 304, and never a stale board after a write', async () => {
+  const t = await team();
+  const first = await api.get(`${t.base}/board`, { token: t.member.token });
+  const etag = first.headers.get('etag');
+  assert.match(etag, /^"b\d+"$/);
+  const again = await api.get(`${t.base}/board`, { token: t.member.token, headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('etag'), etag);
+  // Every kind of board write is seen at once by the next read.
+  const task = await newTask(t, { title: 'Cached?' });
+  let b = await board(t, t.member.token);
+  assert.ok(b.columns.some((c) => c.tasks.some((x) => x.id === task.id)));
+  const stale = await api.get(`${t.base}/board`, { token: t.member.token, headers: { 'if-none-match': etag } });
+  assert.equal(stale.status, 200);
+  await api.patch(`${t.base}/tasks/${task.id}`, { title: 'Renamed', assignee_id: t.member.user.id }, { token: t.owner.token });
+  b = await board(t, t.member.token);
+  assert.equal(b.columns.flatMap((c) => c.tasks).find((x) => x.id === task.id).title, 'Renamed');
+  // Removing the assignee from the project unassigns the task, and the board shows it.
+  await api.del(`${t.base}/members/${t.member.user.id}`, { token: t.owner.token });
+  b = await board(t, t.owner.token);
+  assert.equal(b.columns.flatMap((c) => c.tasks).find((x) => x.id === task.id).assignee_id, null);
+  // A non-member still gets 404, cache or not.
+  assert.equal((await api.get(`${t.base}/board`, { token: t.outsider.token })).status, 404);
+  assert.equal((await api.get(`${t.base}/board`, { token: t.member.token, headers: { 'if-none-match': etag } })).status, 404);
+});

@@ -170,7 +170,10 @@ inline constexpr db::Statement board{
     "  SELECT json_agg(json_build_object(" COLLABDEV_COLUMN_FIELDS ", 'tasks', coalesce(("
     "    SELECT json_agg(" COLLABDEV_TASK_JSON " ORDER BY t.position, t.id) FROM tasks t WHERE t.column_id = c.id"
     "  ), '[]'::json)) ORDER BY c.position, c.id) FROM task_columns c WHERE c.project_id = p.id"
-    "), '[]'::json))::text AS board FROM projects p WHERE p.id = $1"};
+    "), '[]'::json))::text AS board, p.board_seq FROM projects p WHERE p.id = $1"};
+
+// What a cached board is checked against (see board_cache.hpp).
+inline constexpr db::Statement board_seq{"tasks_board_seq", "SELECT board_seq FROM projects WHERE id = $1"};
 
 // ---- the filtered, sorted, paginated list ------------------------------------------------------
 // Parameters: $1 project, $2 column_id, $3 assignee_id, $4 only unassigned, $5 statuses (text[]),

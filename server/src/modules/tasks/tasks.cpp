@@ -386,11 +386,36 @@ awaitable<http::Response> TasksService::board(http::Request& req) {
   auto me = co_await auth_.require(req);
   const auto project_id = project_id_of(req);
   co_await projects_.require(project_id, me.user_id, Action::view_project);
-  auto r = co_await pool_->query(sql::board, project_id);
-  if (r.empty()) {
+  // Boards are read far more often than written: one small query decides whether the last
+  // rendering is still current (ETag and cache both keyed by the board sequence).
+  auto current = co_await pool_->query(sql::board_seq, project_id);
+  if (current.empty()) {
     fail(problems::not_found("No such project."));
   }
-  co_return json_text(std::string(r.get(0, "board")));
+  const auto seq = current.get_int(0, "board_seq");
+  const std::string etag = "\"b" + std::to_string(seq) + "\"";
+  if (req.header("if-none-match") == etag) {
+    http::Response not_modified;
+    not_modified.status = 304;
+    not_modified.content_type.clear();
+    not_modified.header("ETag", etag);
+    co_return not_modified;
+  }
+  auto board = boards_.find(project_id, seq);
+  std::int64_t served_seq = seq;
+  if (!board) {
+    auto r = co_await pool_->query(sql::board, project_id);
+    if (r.empty()) {
+      fail(problems::not_found("No such project."));
+    }
+    board = std::make_shared<const std::string>(r.get(0, "board"));
+    served_seq = r.get_int(0, "board_seq");  // a write may have landed in between
+    boards_.store(project_id, served_seq, board);
+  }
+  auto res = json_text(std::string(*board));
+  res.header("ETag", "\"b" + std::to_string(served_seq) + "\"");
+  res.header("Cache-Control", "no-cache");
+  co_return res;
 }
 
 awaitable<http::Response> TasksService::list_tasks(http::Request& req) {

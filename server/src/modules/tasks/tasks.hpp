@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "modules/auth/auth.hpp"
 #include "modules/projects/projects.hpp"
+#include "modules/tasks/board_cache.hpp"
 
 namespace collabdev::tasks {
 
@@ -58,6 +59,7 @@ class TasksService {
   std::shared_ptr<bus::Bus> bus_;
   auth::AuthService& auth_;
   projects::ProjectsService& projects_;
+  BoardCache boards_{64 * 1024 * 1024};
 };
 
 // The bus channel of a project's board events (the seed's ws:project:<projectId>:tasks).
