@@ -1,5 +1,6 @@
 #include "realtime/gateway.hpp"
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -148,75 +149,109 @@ struct Session : std::enable_shared_from_this<Session> {
   std::shared_ptr<Gateway::Impl> gw;
   std::string user_id;  // empty until authenticated
   std::unordered_set<std::string> rooms;
+  // The send queue is filled from any thread (fan-out needs no hop to this connection's strand);
+  // the writer, on the strand, drains it. One write in flight at a time.
+  std::mutex send_mutex;
   std::deque<Payload> queue;
   std::size_t queued_bytes = 0;
   bool writing = false;
-  bool closing = false;
+  std::atomic<bool> closing{false};
   std::optional<websocket::close_reason> pending_close;
   double tokens;
   std::chrono::steady_clock::time_point last_refill;
   int rate_strikes = 0;
   std::unique_ptr<asio::steady_timer> force_close_timer;  // only for connections being dropped
 
-  // Everything below runs on the connection's strand.
+  // Safe from any thread.
   void send(Payload p) {
-    if (closing) {
-      return;
-    }
-    if (queue.size() >= gw->options.send_queue_messages ||
-        queued_bytes + p->size() > gw->options.send_queue_bytes) {
-      queue.clear();
-      queued_bytes = 0;
-      close(reason(close_code::slow_consumer, "slow consumer"));
-      // A peer that reads nothing never lets the close frame through: drop it after a grace period.
-      force_close_after(std::chrono::seconds(5));
-      return;
-    }
-    queued_bytes += p->size();
-    queue.push_back(std::move(p));
-    if (!writing) {
+    bool start_writer = false;
+    bool overflow = false;
+    {
+      std::lock_guard lock(send_mutex);
+      if (closing) {
+        return;
+      }
+      if (queue.size() >= gw->options.send_queue_messages ||
+          queued_bytes + p->size() > gw->options.send_queue_bytes) {
+        queue.clear();
+        queued_bytes = 0;
+        closing = true;
+        pending_close = reason(close_code::slow_consumer, "slow consumer");
+        overflow = true;
+      } else {
+        queued_bytes += p->size();
+        queue.push_back(std::move(p));
+      }
+      start_writer = !writing;
       writing = true;
+    }
+    if (overflow) {
+      // A peer that reads nothing never lets the close frame through: drop it after a grace period.
+      asio::post(ws.get_executor(), [self = shared_from_this()] { self->force_close_after(std::chrono::seconds(5)); });
+    }
+    if (start_writer) {
       asio::co_spawn(ws.get_executor(), write_loop(shared_from_this()), asio::detached);
     }
   }
 
-  void close(websocket::close_reason reason) {
-    if (closing) {
-      return;
-    }
-    closing = true;
-    pending_close = reason;
-    if (!writing) {
+  // Safe from any thread.
+  void close(websocket::close_reason why) {
+    bool start_writer = false;
+    {
+      std::lock_guard lock(send_mutex);
+      if (closing) {
+        return;
+      }
+      closing = true;
+      pending_close = why;
+      start_writer = !writing;
       writing = true;
+    }
+    if (start_writer) {
       asio::co_spawn(ws.get_executor(), write_loop(shared_from_this()), asio::detached);
     }
   }
 
   static awaitable<void> write_loop(std::shared_ptr<Session> self) {
-    while (!self->queue.empty()) {
-      Payload p = self->queue.front();
+    std::optional<websocket::close_reason> close_with;
+    for (;;) {
+      Payload p;
+      {
+        std::lock_guard lock(self->send_mutex);
+        if (self->queue.empty()) {
+          close_with = self->pending_close;
+          self->pending_close.reset();
+          if (!close_with) {
+            self->writing = false;
+          }
+          break;
+        }
+        p = self->queue.front();
+      }
       self->ws.text(true);
       auto [ec, n] = co_await self->ws.async_write(asio::buffer(*p), use_tuple);
+      std::lock_guard lock(self->send_mutex);
       if (ec) {
         self->queue.clear();
+        self->queued_bytes = 0;
         self->closing = true;
         self->writing = false;
         co_return;
       }
-      if (!self->queue.empty()) {
-        self->queued_bytes -= self->queue.front()->size();
+      // The queue may have been cleared by an overflow while this write was in flight.
+      if (!self->queue.empty() && self->queue.front() == p) {
+        self->queued_bytes -= p->size();
         self->queue.pop_front();
       }
     }
-    if (self->pending_close) {
-      auto reason = *self->pending_close;
-      self->pending_close.reset();
-      auto [ec] = co_await self->ws.async_close(reason, use_tuple);
+    if (close_with) {
+      auto [ec] = co_await self->ws.async_close(*close_with, use_tuple);
       if (ec) {
         beast::get_lowest_layer(self->ws).close();
       }
+      std::lock_guard lock(self->send_mutex);
+      self->writing = false;
     }
-    self->writing = false;
   }
 
   void force_close_after(std::chrono::seconds grace) {
@@ -529,7 +564,7 @@ void Gateway::Impl::fanout(const std::string& room, const bus::Message& m) {
     recipients.assign(it->second.sessions.begin(), it->second.sessions.end());
   }
   for (auto& s : recipients) {
-    asio::post(s->ws.get_executor(), [s, p = m.payload] { s->send(p); });
+    s->send(m.payload);  // thread-safe: no hop to each connection's strand
   }
 }
 
@@ -565,7 +600,7 @@ void Gateway::Impl::broadcast_all(const Payload& p) {
     all.assign(sessions.begin(), sessions.end());
   }
   for (auto& s : all) {
-    asio::post(s->ws.get_executor(), [s, p] { s->send(p); });
+    s->send(p);
   }
 }
 
