@@ -8,8 +8,8 @@
 
 int main() {
   using namespace collabdev;
-  for (const auto& s : {auth::sql::session_by_hash, auth::sql::user_by_id, projects::sql::role_of,
-                        tasks::sql::board, tasks::sql::next_board_seq, tasks::sql::first_column,
+  for (const auto& s : {auth::sql::session_by_hash, auth::sql::user_by_session, projects::sql::role_of,
+                        tasks::sql::board, tasks::sql::board_seq, tasks::sql::next_board_seq, tasks::sql::first_column,
                         tasks::sql::column_end, tasks::sql::insert_task}) {
     std::cout << s.name << '\t' << s.sql << '\n';
   }

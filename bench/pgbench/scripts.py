@@ -15,9 +15,10 @@ import sys
 # The parameters of each statement, in order ($1, $2, ...); None is SQL NULL.
 PARAMS = {
     "auth_session_by_hash": [":token_hash"],
-    "auth_user_by_id": [":user_id"],
+    "auth_user_by_session": [":token_hash"],
     "projects_role_of": [":project", ":user_id"],
     "tasks_board": [":project"],
+    "tasks_board_seq": [":project"],
     "tasks_next_board_seq": [":project"],
     "tasks_first_column": [":project"],
     "tasks_column_end": [":col_id", ":no_task"],
@@ -27,8 +28,10 @@ PARAMS = {
 
 # The requests, as the server runs them (auth.cpp require, projects.cpp require_member, tasks.cpp).
 REQUESTS = {
-    "me": ["auth_session_by_hash", "auth_user_by_id"],
-    "board": ["auth_session_by_hash", "projects_role_of", "tasks_board"],
+    "me": ["auth_user_by_session"],
+    # A repeated read of an unchanged board is served from the rendering cached for its board_seq:
+    # the server runs the session, membership and sequence lookups (tasks.cpp board()).
+    "board": ["auth_session_by_hash", "projects_role_of", "tasks_board_seq"],
     "create_task": ["auth_session_by_hash", "projects_role_of", "BEGIN", "tasks_next_board_seq",
                     "tasks_first_column \\gset col_", "tasks_column_end \\gset",
                     "\\set pos :last + 65536", "tasks_insert", "COMMIT"],

@@ -158,24 +158,30 @@ awaitable<std::optional<Principal>> AuthService::authenticate_token(std::string_
   co_return Principal{std::string(r.get(0, "user_id")), std::string(r.get(0, "id")), false};
 }
 
-awaitable<Principal> AuthService::require(const http::Request& req) {
-  bool via_cookie = false;
-  auto token = bearer_token(req);
-  if (!token) {
-    token = req.cookie(session_cookie);
-    via_cookie = token.has_value();
-  }
-  if (!token) {
+AuthService::PresentedToken AuthService::presented_token(const http::Request& req) const {
+  PresentedToken t;
+  if (auto bearer = bearer_token(req)) {
+    t.token = std::move(*bearer);
+  } else if (auto cookie = req.cookie(session_cookie)) {
+    t.token = std::move(*cookie);
+    t.via_cookie = true;
+  } else {
     fail(problems::unauthorized());
   }
-  auto p = co_await authenticate_token(*token);
+  if (t.via_cookie) {
+    check_csrf(req);
+  }
+  return t;
+}
+
+awaitable<Principal> AuthService::require(const http::Request& req) {
+  const auto presented = presented_token(req);
+  const bool via_cookie = presented.via_cookie;
+  auto p = co_await authenticate_token(presented.token);
   if (!p) {
     fail(problems::unauthorized("The session is invalid, expired or signed out."));
   }
   p->via_cookie = via_cookie;
-  if (via_cookie) {
-    check_csrf(req);
-  }
   co_return *p;
 }
 
@@ -265,10 +271,14 @@ awaitable<http::Response> AuthService::logout_all(http::Request& req) {
 }
 
 awaitable<http::Response> AuthService::me(http::Request& req) {
-  auto p = co_await require(req);
-  auto r = co_await pool_->query(sql::user_by_id, p.user_id);
+  // The session and its user in one statement: the most frequent request of every client.
+  const auto presented = presented_token(req);
+  db::Result r;
+  if (presented.token.size() <= 128) {
+    r = co_await pool_->query(sql::user_by_session, token_hash(presented.token));
+  }
   if (r.empty()) {
-    fail(problems::unauthorized());
+    fail(problems::unauthorized("The session is invalid, expired or signed out."));
   }
   co_return http::Response::json(user_json(r));
 }

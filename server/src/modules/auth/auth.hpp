@@ -55,7 +55,13 @@ class AuthService {
   awaitable<http::Response> change_password(http::Request& req);
   awaitable<http::Response> issue_session(db::Connection& conn, const std::string& user_id, int status,
                                           boost::json::object user);
-  std::string cookie_header(const std::string& token, std::chrono::seconds max_age) const;
+  struct PresentedToken {
+    std::string token;
+    bool via_cookie = false;
+  };
+  // The token a request carries (Bearer first, then the cookie, CSRF-checked); 401 when none.
+  PresentedToken presented_token(const http::Request& req) const;
+    std::string cookie_header(const std::string& token, std::chrono::seconds max_age) const;
   void check_csrf(const http::Request& req) const;
 
   std::shared_ptr<db::Pool> pool_;

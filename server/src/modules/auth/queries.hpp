@@ -17,8 +17,12 @@ inline constexpr db::Statement user_for_login{
     "auth_user_for_login",
     "SELECT password_hash, " COLLABDEV_USER_COLUMNS " FROM users WHERE lower(email) = lower($1)"};
 
-inline constexpr db::Statement user_by_id{"auth_user_by_id",
-                                          "SELECT " COLLABDEV_USER_COLUMNS " FROM users WHERE id = $1"};
+inline constexpr db::Statement user_by_session{
+    "auth_user_by_session",
+    "SELECT u.id, u.email, u.name, u.avatar_url, "
+    "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at, "
+    "to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS updated_at "
+    "FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()"};
 
 inline constexpr db::Statement password_of{"auth_password_of", "SELECT password_hash FROM users WHERE id = $1"};
 
