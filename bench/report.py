@@ -297,7 +297,7 @@ def main():
              f"Written by `make bench` (`bench/run.sh`) on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, at "
              f"commit {commit}{dirty}. Every figure is what that run measured; each scenario sets us beside a "
              "peer measured in the same run on the same machine, and the ratio is the figure to compare "
-             "between runs. Other work shared the machine during the run, so absolute figures are noisy.", "",
+             "between runs. Absolute figures are noisy: the load tools share the 2 cores with the servers.", "",
              "## Machine", ""] + machine(args) + [""]
     http_section(args.out, lines)
     fanout_section(args.out, lines)
