@@ -1,7 +1,6 @@
 #include "realtime/gateway.hpp"
 
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -152,9 +151,10 @@ struct Session : std::enable_shared_from_this<Session> {
   // The send queue is filled from any thread (fan-out needs no hop to this connection's strand);
   // the writer, on the strand, drains it. One write in flight at a time.
   std::mutex send_mutex;
-  std::deque<Payload> queue;
+  std::vector<Payload> queue;  // taken whole by the writer, so a burst costs one lock
   std::size_t queued_bytes = 0;
   bool writing = false;
+  bool dropped = false;  // the queue overflowed: what is still queued is never sent
   std::atomic<bool> closing{false};
   std::optional<websocket::close_reason> pending_close;
   double tokens;
@@ -176,6 +176,7 @@ struct Session : std::enable_shared_from_this<Session> {
         queue.clear();
         queued_bytes = 0;
         closing = true;
+        dropped = true;
         pending_close = reason(close_code::slow_consumer, "slow consumer");
         overflow = true;
       } else {
@@ -214,35 +215,41 @@ struct Session : std::enable_shared_from_this<Session> {
 
   static awaitable<void> write_loop(std::shared_ptr<Session> self) {
     std::optional<websocket::close_reason> close_with;
+    std::vector<Payload> batch;
     for (;;) {
-      Payload p;
       {
         std::lock_guard lock(self->send_mutex);
-        if (self->queue.empty()) {
+        if (self->queue.empty() || self->dropped) {
           close_with = self->pending_close;
           self->pending_close.reset();
           if (!close_with) {
             self->writing = false;
           }
+          // An idle connection keeps no buffer of a past burst.
+          if (self->queue.capacity() > 16) {
+            std::vector<Payload>().swap(self->queue);
+          }
           break;
         }
-        p = self->queue.front();
+        batch.swap(self->queue);
       }
-      self->ws.text(true);
-      auto [ec, n] = co_await self->ws.async_write(asio::buffer(*p), use_tuple);
-      std::lock_guard lock(self->send_mutex);
-      if (ec) {
-        self->queue.clear();
-        self->queued_bytes = 0;
-        self->closing = true;
-        self->writing = false;
-        co_return;
-      }
-      // The queue may have been cleared by an overflow while this write was in flight.
-      if (!self->queue.empty() && self->queue.front() == p) {
+      for (const auto& p : batch) {
+        self->ws.text(true);
+        auto [ec, n] = co_await self->ws.async_write(asio::buffer(*p), use_tuple);
+        std::lock_guard lock(self->send_mutex);
+        if (ec) {
+          self->queue.clear();
+          self->queued_bytes = 0;
+          self->closing = true;
+          self->writing = false;
+          co_return;
+        }
+        if (self->dropped) {
+          break;
+        }
         self->queued_bytes -= p->size();
-        self->queue.pop_front();
       }
+      batch.clear();
     }
     if (close_with) {
       auto [ec] = co_await self->ws.async_close(*close_with, use_tuple);
@@ -278,7 +285,13 @@ struct Session : std::enable_shared_from_this<Session> {
     return true;
   }
 
-  awaitable<void> run(http::BeastRequest req, http::Request info);
+  struct Handshake {
+    http::BeastRequest req;
+    http::Request info;
+  };
+  awaitable<void> run(std::unique_ptr<Handshake> hs);
+  // Its own coroutine so that the upgrade request's headers are freed once it is done.
+  awaitable<bool> handshake(std::unique_ptr<Handshake> hs);
   awaitable<void> handle(std::string_view text);
   awaitable<void> on_auth(const bj::value& id, const bj::object& msg);
   awaitable<void> on_subscribe(const bj::value& id, const std::string& room);
@@ -288,8 +301,9 @@ struct Session : std::enable_shared_from_this<Session> {
   }
 };
 
-awaitable<void> Session::run(http::BeastRequest req, http::Request info) {
-  auto self = shared_from_this();
+awaitable<bool> Session::handshake(std::unique_ptr<Handshake> hs) {
+  const auto& req = hs->req;
+  const auto& info = hs->info;
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
   timeouts.idle_timeout = gw->options.idle_timeout;
@@ -301,7 +315,7 @@ awaitable<void> Session::run(http::BeastRequest req, http::Request info) {
   }));
   auto [aec] = co_await ws.async_accept(req, use_tuple);
   if (aec) {
-    co_return;
+    co_return false;
   }
 
   // A cookie authenticates only a same-site upgrade (cross-site WebSocket hijacking).
@@ -326,7 +340,15 @@ awaitable<void> Session::run(http::BeastRequest req, http::Request info) {
       }
     }
   }
+  co_return true;
+}
 
+awaitable<void> Session::run(std::unique_ptr<Handshake> hs) {
+  auto self = shared_from_this();
+  const bool accepted = co_await handshake(std::move(hs));
+  if (!accepted) {
+    co_return;
+  }
   beast::flat_buffer buffer;
   for (;;) {
     auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
@@ -353,6 +375,7 @@ awaitable<void> Session::run(http::BeastRequest req, http::Request info) {
     const auto data = buffer.data();
     const std::string text(static_cast<const char*>(data.data()), data.size());
     buffer.consume(buffer.size());
+    buffer.shrink_to_fit();  // clients send little: an idle connection holds no read buffer
     if (!ws.got_text()) {
       send(error_envelope(nullptr, "bad_message", "send JSON text frames"));
       continue;
@@ -756,7 +779,8 @@ void Gateway::accept(beast::tcp_stream stream, http::BeastRequest req, http::Req
     impl_->sessions.insert(session);
   }
   auto ex = session->ws.get_executor();
-  asio::co_spawn(ex, session->run(std::move(req), std::move(info)), asio::detached);
+  auto hs = std::make_unique<Session::Handshake>(Session::Handshake{std::move(req), std::move(info)});
+  asio::co_spawn(ex, session->run(std::move(hs)), asio::detached);
 }
 
 void Gateway::shutdown() {
