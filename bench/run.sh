@@ -13,8 +13,8 @@ cd "$root"
 smoke=0
 [ "${1:-}" = --smoke ] && smoke=1
 centrifugo_version=${CENTRIFUGO_VERSION:-v6.9.1}
-pg_port=${BENCH_PG_PORT:-55632}
-redis_port=${BENCH_REDIS_PORT:-56579}
+pg_port=${BENCH_PG_PORT:-25632}
+redis_port=${BENCH_REDIS_PORT:-26579}
 port_a=${BENCH_PORT_A:-18181}       # CollabDev+ instance A (and the only one when alone)
 port_b=${BENCH_PORT_B:-18182}
 cport_a=${BENCH_CENTRIFUGO_PORT_A:-18281}

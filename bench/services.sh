@@ -2,12 +2,12 @@
 # The benchmark's own PostgreSQL 15 and Redis, under .var/bench/ on their own loopback ports, so
 # that a benchmark never touches the test services (scripts/services.sh). Modelled on that script.
 #   bench/services.sh start | stop
-# Ports: BENCH_PG_PORT (default 55632), BENCH_REDIS_PORT (default 56579).
+# Ports: BENCH_PG_PORT (default 25632), BENCH_REDIS_PORT (default 26579).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 var="$root/.var/bench"
-pg_port=${BENCH_PG_PORT:-55632}
-redis_port=${BENCH_REDIS_PORT:-56579}
+pg_port=${BENCH_PG_PORT:-25632}
+redis_port=${BENCH_REDIS_PORT:-26579}
 pgbin=/usr/lib/postgresql/15/bin
 pg_user=postgres   # initdb and postgres refuse to run as root
 

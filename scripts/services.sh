@@ -2,12 +2,14 @@
 # Starts or stops the private PostgreSQL 15 and Redis under .var/ (no system service touched)
 # and writes their URLs to .var/env in shell syntax.
 #   scripts/services.sh start | stop | status
-# Ports: PG_PORT (default 55432), REDIS_PORT (default 56379); both listen on 127.0.0.1 only.
+# Ports: PG_PORT (default 25432), REDIS_PORT (default 26379); both listen on 127.0.0.1 only.
+# They sit below Linux's ephemeral range (32768-60999): a port in it can be held by any outgoing
+# connection's local end, and a load test opens thousands.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 var="$root/.var"
-pg_port=${PG_PORT:-55432}
-redis_port=${REDIS_PORT:-56379}
+pg_port=${PG_PORT:-25432}
+redis_port=${REDIS_PORT:-26379}
 pgbin=/usr/lib/postgresql/15/bin
 pg_user=postgres   # initdb and postgres refuse to run as root
 

@@ -32,7 +32,7 @@ cmake --build build/debug || die "build failed"
 scripts/web.sh || die "web client build failed"
 
 step "private PostgreSQL and Redis"
-if ! scripts/services.sh status >/dev/null 2>&1 || ! redis-cli -p "${REDIS_PORT:-56379}" ping >/dev/null 2>&1; then
+if ! scripts/services.sh status >/dev/null 2>&1 || ! redis-cli -p "${REDIS_PORT:-26379}" ping >/dev/null 2>&1; then
   started_services=1
 fi
 pg_running=0
