@@ -538,7 +538,9 @@ void Gateway::Impl::leave(const std::shared_ptr<Session>& s, const std::string& 
     if (it == rooms.end()) {
       return;
     }
-    it->second.sessions.erase(s);
+    if (it->second.sessions.erase(s) == 0) {
+      return;  // already out (revoked and unsubscribed at once): leave only once
+    }
     if (it->second.sessions.empty()) {
       dropped = std::move(it->second.subscriptions);
       rooms.erase(it);
@@ -607,11 +609,11 @@ void Gateway::Impl::revoke(const std::string& room, const std::string& user_id, 
   }
   auto note = envelope("room.revoked", nullptr, room, bj::object{{"reason", reason}});
   for (auto& s : affected) {
-    asio::post(s->ws.get_executor(), [self = shared_from_this(), s, room, note] {
-      if (s->rooms.erase(room) > 0) {
-        self->leave(s, room);
-        s->send(note);
-      }
+    // Out of the room now, so that no later event of it (this one included) reaches them.
+    leave(s, room);
+    asio::post(s->ws.get_executor(), [s, room, note] {
+      s->rooms.erase(room);
+      s->send(note);
     });
   }
 }
