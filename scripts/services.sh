@@ -3,11 +3,13 @@
 # and writes their URLs to .var/env in shell syntax.
 #   scripts/services.sh start | stop | status
 # Ports: PG_PORT (default 25432), REDIS_PORT (default 26379); both listen on 127.0.0.1 only.
+# SERVICES_DIR (default .var) and SERVICES_DATABASES let the benchmark run its own pair.
 # They sit below Linux's ephemeral range (32768-60999): a port in it can be held by any outgoing
 # connection's local end, and a load test opens thousands.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-var="$root/.var"
+var=${SERVICES_DIR:-$root/.var}
+databases=${SERVICES_DATABASES-collabdev collabdev_test}
 pg_port=${PG_PORT:-25432}
 redis_port=${REDIS_PORT:-26379}
 pgbin=/usr/lib/postgresql/15/bin
@@ -32,7 +34,7 @@ start_pg() {
   if [ "$(id -u)" = 0 ]; then chown "$pg_user" "$var/pg-sock"; fi
   as_pg "$pgbin/pg_ctl" -D "$var/pg" -l "$var/pg.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $var/pg-sock -c max_connections=300 -c fsync=on -c shared_buffers=256MB" >/dev/null
-  for db in collabdev collabdev_test; do
+  for db in $databases; do
     if ! as_pg "$pgbin/../bin/psql" -h 127.0.0.1 -p "$pg_port" -U collabdev -d postgres -Atqc \
         "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
       as_pg /usr/bin/createdb -h 127.0.0.1 -p "$pg_port" -U collabdev "$db"
