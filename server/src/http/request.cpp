@@ -1,5 +1,7 @@
 #include "http/request.hpp"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 #include <boost/url/parse_query.hpp>
 
@@ -109,6 +111,19 @@ Response Response::problem(const Problem& p, std::string_view instance) {
   r.body = p.to_json(instance);
   r.headers = p.headers;
   return r;
+}
+
+std::int64_t page_limit(const Request& req, std::int64_t fallback, std::int64_t max) {
+  auto v = req.query_param("limit");
+  if (!v) {
+    return fallback;
+  }
+  std::int64_t n = 0;
+  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < 1 || n > max) {
+    fail(problems::bad_request("limit must be a whole number from 1 to " + std::to_string(max), "limit"));
+  }
+  return n;
 }
 
 boost::json::object json_body(const Request& req) {

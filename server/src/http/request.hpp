@@ -52,6 +52,9 @@ struct Response {
   }
 };
 
+// The `limit` query parameter of a list: `fallback` when absent, 400 naming it when not 1..max.
+std::int64_t page_limit(const Request& req, std::int64_t fallback, std::int64_t max);
+
 // The request body as a JSON object: 415 unless the content type is JSON, 400 when it is not JSON.
 boost::json::object json_body(const Request& req);
 

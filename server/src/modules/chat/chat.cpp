@@ -67,13 +67,7 @@ awaitable<http::Response> ChatService::list(http::Request& req) {
   auto me = co_await auth_.require(req);
   const std::string project(req.param("id"));
   co_await projects_.require_member(project, me.user_id);
-  std::int64_t limit = default_page;
-  if (auto v = req.query_param("limit")) {
-    auto r = std::from_chars(v->data(), v->data() + v->size(), limit);
-    if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || limit < 1 || limit > max_page) {
-      fail(problems::bad_request("limit must be a whole number from 1 to 200", "limit"));
-    }
-  }
+  const auto limit = http::page_limit(req, default_page, max_page);
   auto before = req.query_param("before");
   auto after = req.query_param("after");
   if (before && after) {

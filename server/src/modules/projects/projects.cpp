@@ -46,19 +46,6 @@ bj::object member_json(const db::Result& r, int row) {
 }
 
 
-std::int64_t page_limit(const http::Request& req) {
-  auto v = req.query_param("limit");
-  if (!v) {
-    return default_page;
-  }
-  std::int64_t n = 0;
-  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || n < 1 || n > max_page) {
-    fail(problems::bad_request("limit must be a whole number from 1 to 200", "limit"));
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string members_channel(std::string_view project_id) {
@@ -124,7 +111,7 @@ awaitable<http::Response> ProjectsService::create(http::Request& req) {
 
 awaitable<http::Response> ProjectsService::list(http::Request& req) {
   auto me = co_await auth_.require(req);
-  const auto limit = page_limit(req);
+  const auto limit = http::page_limit(req, default_page, max_page);
   std::optional<TimeIdCursor> cursor;
   if (auto c = req.query_param("cursor"); c && !c->empty()) {
     cursor = decode_time_id_cursor(*c);
