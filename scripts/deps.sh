@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing else: Debian packages (one `apt-get update` first, only
 # when something is missing) and the npm packages of the web client and the test suites.
-#   scripts/deps.sh [build|run|test]   (test also installs the browser and Java for Neo4j)
+#   scripts/deps.sh [build|run|test]   (test also installs the browser, Java for Neo4j and the
+#   bench smoke run's load tools)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-run}
@@ -13,7 +14,9 @@ pkgs=(cmake ninja-build g++ pkg-config ccache make
       postgresql-15 postgresql-client-15 redis-server)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "$mode" = test ]; then
-  pkgs+=(chromium fonts-liberation)
+  # The browser tests, Neo4j, and the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo).
+  pkgs+=(chromium fonts-liberation wrk curl python3)
+  command -v go >/dev/null 2>&1 || pkgs+=(golang-go)
   command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
 fi
