@@ -54,6 +54,9 @@ std::shared_ptr<db::Pool> make_pool(asio::io_context& ioc, const Config& cfg) {
   po.conninfo = cfg.database_url;
   po.max_size = cfg.db_pool_size;
   po.acquire_timeout = cfg.db_acquire_timeout;
+  po.statement_timeout = cfg.db_statement_timeout;
+  po.lock_timeout = cfg.db_lock_timeout;
+  po.idle_in_transaction_timeout = cfg.db_idle_in_transaction_timeout;
   return db::Pool::create(ioc.get_executor(), po);
 }
 
@@ -183,6 +186,13 @@ int run_serve(const Config& cfg) {
   server.set_error_mapper([](const std::exception& e) -> std::optional<Problem> {
     if (dynamic_cast<const db::PoolTimeout*>(&e) != nullptr) {
       return problems::unavailable("The database is busy; try again.");
+    }
+    if (const auto* dbe = dynamic_cast<const db::Error*>(&e); dbe != nullptr && dbe->is_timeout()) {
+      // A statement, lock or idle-in-transaction timeout (COLLABDEV_DB_*_TIMEOUT) fired.
+      auto p = problems::make(503, "database-timeout", "Service unavailable.",
+                              "The database took too long to answer; try again.");
+      p.headers.emplace_back("Retry-After", "1");
+      return p;
     }
     if (const auto* dbe = dynamic_cast<const db::Error*>(&e); dbe != nullptr && dbe->sqlstate().empty()) {
       return problems::unavailable("The database is unreachable; try again.");

@@ -66,6 +66,22 @@ std::size_t parse_size(const std::string& value, const std::string& name) {
   return n * mult;
 }
 
+std::chrono::milliseconds parse_duration_ms(const std::string& value, const std::string& name) {
+  std::uint64_t n = 0;
+  auto r = std::from_chars(value.data(), value.data() + value.size(), n);
+  const std::string_view unit(r.ptr, value.data() + value.size());
+  std::uint64_t mult = 0;
+  if (unit == "" || unit == "ms") {
+    mult = 1;
+  } else if (unit == "s") {
+    mult = 1000;
+  }
+  if (r.ec != std::errc{} || r.ptr == value.data() || mult == 0 || n > 3600000 / mult) {
+    throw ConfigError(name + ": expected a duration such as 500ms or 10s (0: off, at most 1 hour), got '" + value + "'");
+  }
+  return std::chrono::milliseconds(n * mult);
+}
+
 ListenAddress parse_listen(const std::string& value, const std::string& name) {
   const auto colon = value.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -99,6 +115,14 @@ Config config_from_env(const EnvLookup& lookup) {
   }
   if (const auto v = env_or(lookup, "COLLABDEV_DB_POOL_SIZE", ""); !v.empty()) {
     c.db_pool_size = parse_unsigned(v, "COLLABDEV_DB_POOL_SIZE", 1, 1000);
+  }
+  for (auto [name, field] : {std::pair{"COLLABDEV_DB_STATEMENT_TIMEOUT", &Config::db_statement_timeout},
+                              std::pair{"COLLABDEV_DB_LOCK_TIMEOUT", &Config::db_lock_timeout},
+                              std::pair{"COLLABDEV_DB_IDLE_IN_TRANSACTION_TIMEOUT",
+                                        &Config::db_idle_in_transaction_timeout}}) {
+    if (const auto v = env_or(lookup, name, ""); !v.empty()) {
+      c.*field = parse_duration_ms(v, name);
+    }
   }
   if (const auto v = env_or(lookup, "COLLABDEV_SESSION_TTL_HOURS", ""); !v.empty()) {
     c.session_ttl = std::chrono::hours(parse_unsigned(v, "COLLABDEV_SESSION_TTL_HOURS", 1, 24 * 365));

@@ -24,6 +24,10 @@ struct Config {
   std::size_t body_limit = 1024 * 1024;
   std::size_t db_pool_size = 16;
   std::chrono::milliseconds db_acquire_timeout{3000};
+  // PostgreSQL session timeouts of every pool connection (0: none).
+  std::chrono::milliseconds db_statement_timeout{10000};
+  std::chrono::milliseconds db_lock_timeout{5000};
+  std::chrono::milliseconds db_idle_in_transaction_timeout{30000};
   std::chrono::seconds session_ttl{30 * 24 * 3600};
   bool cookie_secure = false;          // set when served behind TLS
   std::vector<std::string> allowed_origins;  // extra origins trusted for cookie-authenticated writes
@@ -48,6 +52,8 @@ struct ListenAddress {
 };
 ListenAddress parse_listen(const std::string& value, const std::string& name);
 std::size_t parse_size(const std::string& value, const std::string& name);
+// A duration in milliseconds: `500`, `500ms`, `10s` or `0` (off); at most an hour.
+std::chrono::milliseconds parse_duration_ms(const std::string& value, const std::string& name);
 unsigned parse_unsigned(const std::string& value, const std::string& name, unsigned min, unsigned max);
 
 }  // namespace collabdev

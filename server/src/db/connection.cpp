@@ -103,11 +103,13 @@ Error ConnectionImpl::connection_error(std::string_view what) const {
 awaitable<std::unique_ptr<ConnectionImpl>> ConnectionImpl::connect(executor ex,
                                                                    const std::string& conninfo,
                                                                    std::string_view secret,
+                                                                   const std::string& options,
                                                                    Clock::time_point deadline) {
-  // The server stores and speaks UTF-8 whatever the database's default encoding is.
+  // The server stores and speaks UTF-8 whatever the database's default encoding is. Keywords
+  // after dbname override the conninfo's (an empty options is left out).
   const char* const keywords[] = {"dbname", "client_encoding", "fallback_application_name",
-                                  nullptr};
-  const char* const values[] = {conninfo.c_str(), "UTF8", "collabdev", nullptr};
+                                  options.empty() ? nullptr : "options", nullptr};
+  const char* const values[] = {conninfo.c_str(), "UTF8", "collabdev", options.c_str(), nullptr};
   PGconn* raw = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) {
     throw Error("database connection: out of memory", "");

@@ -24,9 +24,11 @@ class ConnectionImpl {
   enum class Disposition { reuse, roll_back, discard };
 
   // Opens a connection; throws db::Error (empty sqlstate) on failure or once `deadline` passes.
-  // `secret` (the password) is scrubbed from any message.
+  // `secret` (the password) is scrubbed from any message; `options` (libpq's, command-line
+  // switches for the server session) replaces the conninfo's when not empty.
   static awaitable<std::unique_ptr<ConnectionImpl>> connect(executor ex, const std::string& conninfo,
                                                             std::string_view secret,
+                                                            const std::string& options,
                                                             Clock::time_point deadline);
   ~ConnectionImpl();
   ConnectionImpl(const ConnectionImpl&) = delete;

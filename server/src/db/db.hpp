@@ -82,6 +82,9 @@ class Error : public std::runtime_error {
   bool is_foreign_key_violation() const { return sqlstate_ == "23503"; }
   bool is_check_violation() const { return sqlstate_ == "23514"; }
   bool is_serialization_failure() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
+  // A session timeout fired: statement_timeout (57014 query_canceled), lock_timeout (55P03
+  // lock_not_available) or idle_in_transaction_session_timeout (25P03).
+  bool is_timeout() const { return sqlstate_ == "57014" || sqlstate_ == "55P03" || sqlstate_ == "25P03"; }
 
  private:
   std::string sqlstate_;
@@ -98,6 +101,11 @@ struct PoolOptions {
   std::size_t max_size = 16;
   std::chrono::milliseconds acquire_timeout{5000};
   std::chrono::milliseconds connect_timeout{5000};
+  // Session settings of every connection, so that one slow statement or a lock held elsewhere
+  // cannot stall a request (and the project behind it) for longer than this. 0: no timeout.
+  std::chrono::milliseconds statement_timeout{0};
+  std::chrono::milliseconds lock_timeout{0};
+  std::chrono::milliseconds idle_in_transaction_timeout{0};
 };
 
 class Pool;
@@ -190,7 +198,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   friend class Connection;  // a lease hands its connection back through release()
   struct Waiter;
   struct Grant;
-  Pool(executor ex, PoolOptions options, std::string secret);
+  Pool(executor ex, PoolOptions options, std::string secret, std::string session_options);
   awaitable<Grant> wait_for_grant(std::shared_ptr<Waiter> waiter,
                                   std::chrono::steady_clock::time_point deadline);
   awaitable<bool> ping_until_timeout(std::chrono::milliseconds timeout);
@@ -204,6 +212,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   executor executor_;
   PoolOptions options_;
   std::string secret_;  // the conninfo password, scrubbed from error messages
+  std::string session_options_;  // libpq `options`: the conninfo's own, then the timeouts
   mutable std::mutex mutex_;
   // Guarded by mutex_. size_ counts open and opening connections, in_use_ the leased ones among them.
   std::vector<std::unique_ptr<ConnectionImpl>> idle_;

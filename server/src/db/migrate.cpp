@@ -152,6 +152,9 @@ awaitable<MigrationReport> apply_all(Connection& conn, const std::vector<Migrati
 awaitable<MigrationReport> migrate(Pool& pool, const std::string& migrations_dir) {
   const std::vector<MigrationFile> files = list_migrations(migrations_dir);
   Connection conn = co_await pool.acquire();
+  // A migration may rightly take long, and a second migrator waits for the first: the pool's
+  // timeouts are lifted for this session, and put back (RESET) before the connection returns.
+  co_await conn.execute("SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0");
   // Session-level lock on this connection: a second migrator waits here until the first is done,
   // then finds every file recorded.
   co_await conn.query(kLock, kMigrationLockKey);
@@ -171,6 +174,8 @@ awaitable<MigrationReport> migrate(Pool& pool, const std::string& migrations_dir
   if (unlock_failure) {
     // Only possible when the connection broke, which released the lock with the session.
     spdlog::warn("migrations: advisory unlock failed");
+  } else {
+    co_await conn.execute("RESET statement_timeout; RESET lock_timeout; RESET idle_in_transaction_session_timeout");
   }
   if (failure) {
     std::rethrow_exception(failure);

@@ -22,8 +22,9 @@ namespace ex = asio::experimental;
 
 constexpr Statement kPing{"collabdev.db.ping", "SELECT 1"};
 
-// The password of a conninfo, so that it can be scrubbed from libpq's messages.
-std::string conninfo_secret(const std::string& conninfo) {
+// A keyword's value in a conninfo (the password, so that it can be scrubbed from libpq's
+// messages; the options, so that the pool's settings add to them instead of replacing them).
+std::string conninfo_value(const std::string& conninfo, std::string_view keyword) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
   if (options == nullptr) {
@@ -35,12 +36,27 @@ std::string conninfo_secret(const std::string& conninfo) {
   }
   std::string secret;
   for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-    if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
+    if (std::string_view(option->keyword) == keyword && option->val != nullptr) {
       secret = option->val;
     }
   }
   PQconninfoFree(options);
   return secret;
+}
+
+// The libpq `options` of every connection: the conninfo's own, then the session timeouts (set at
+// connection start, so that RESET returns to them).
+std::string session_settings(std::string options, const PoolOptions& pool) {
+  auto add = [&](std::string_view name, std::chrono::milliseconds value) {
+    if (value.count() > 0) {
+      options += options.empty() ? "" : " ";
+      options += "-c " + std::string(name) + "=" + std::to_string(value.count());
+    }
+  };
+  add("statement_timeout", pool.statement_timeout);
+  add("lock_timeout", pool.lock_timeout);
+  add("idle_in_transaction_session_timeout", pool.idle_in_transaction_timeout);
+  return options;
 }
 
 }  // namespace
@@ -66,12 +82,17 @@ std::shared_ptr<Pool> Pool::create(executor ex, PoolOptions options) {
   if (options.max_size == 0) {
     throw std::invalid_argument("database pool: max_size must be at least 1");
   }
-  std::string secret = conninfo_secret(options.conninfo);
-  return std::shared_ptr<Pool>(new Pool(std::move(ex), std::move(options), std::move(secret)));
+  std::string secret = conninfo_value(options.conninfo, "password");
+  std::string session_options = session_settings(conninfo_value(options.conninfo, "options"), options);
+  return std::shared_ptr<Pool>(
+      new Pool(std::move(ex), std::move(options), std::move(secret), std::move(session_options)));
 }
 
-Pool::Pool(executor ex, PoolOptions options, std::string secret)
-    : executor_(std::move(ex)), options_(std::move(options)), secret_(std::move(secret)) {}
+Pool::Pool(executor ex, PoolOptions options, std::string secret, std::string session_options)
+    : executor_(std::move(ex)),
+      options_(std::move(options)),
+      secret_(std::move(secret)),
+      session_options_(std::move(session_options)) {}
 
 Pool::~Pool() {
   close();
@@ -119,7 +140,7 @@ awaitable<Connection> Pool::acquire() {
   std::exception_ptr failure;
   try {
     impl = co_await ConnectionImpl::connect(
-        executor_, options_.conninfo, secret_,
+        executor_, options_.conninfo, secret_, session_options_,
         std::chrono::steady_clock::now() + options_.connect_timeout);
   } catch (...) {
     failure = std::current_exception();

@@ -59,3 +59,26 @@ TEST(Config, BadValuesNameTheVariable) {
   expect_error({{"REDIS_URL", "http://x"}}, "REDIS_URL");
   expect_error({{"DATABASE_URL", "mysql://x/y"}}, "DATABASE_URL");
 }
+
+TEST(Config, DatabaseTimeouts) {
+  auto defaults = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"}}));
+  EXPECT_GT(defaults.db_statement_timeout.count(), 0);
+  EXPECT_GT(defaults.db_lock_timeout.count(), 0);
+  EXPECT_GT(defaults.db_idle_in_transaction_timeout.count(), 0);
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"},
+                                {"COLLABDEV_DB_STATEMENT_TIMEOUT", "2s"},
+                                {"COLLABDEV_DB_LOCK_TIMEOUT", "250ms"},
+                                {"COLLABDEV_DB_IDLE_IN_TRANSACTION_TIMEOUT", "0"}}));
+  EXPECT_EQ(c.db_statement_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(c.db_lock_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(c.db_idle_in_transaction_timeout, std::chrono::milliseconds(0));
+  EXPECT_EQ(parse_duration_ms("1500", "X"), std::chrono::milliseconds(1500));
+  for (const char* bad : {"fast", "10m", "-1", "5000s", "s"}) {
+    try {
+      config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"}, {"COLLABDEV_DB_LOCK_TIMEOUT", bad}}));
+      ADD_FAILURE() << "no error for '" << bad << "'";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("COLLABDEV_DB_LOCK_TIMEOUT"), std::string::npos) << e.what();
+    }
+  }
+}
