@@ -732,3 +732,30 @@ test('the board is served from its sequence: ETag, 304, and never a stale board 
   assert.equal((await api.get(`${t.base}/board`, { token: t.outsider.token })).status, 404);
   assert.equal((await api.get(`${t.base}/board`, { token: t.member.token, headers: { 'if-none-match': etag } })).status, 404);
 });
+
+test('client_request_id is echoed in the response and in the task.created event, next to seq', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set' }, async () => {
+  const t = await team();
+  const sub = await subscribe(`ws:project:${t.id}:tasks`);
+  try {
+    const r = await api.post(`${t.base}/tasks`, { title: 'optimistic', client_request_id: 'tmp_42-Ab' }, { token: t.member.token });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.client_request_id, 'tmp_42-Ab');
+    const plain = await newTask(t, { title: 'no id' });
+    assert.ok(!('client_request_id' in plain));
+    const [created, second] = await sub.waitFor(2);
+    assert.equal(created.type, 'task.created');
+    assert.equal(created.client_request_id, 'tmp_42-Ab');
+    assert.equal(created.data.id, r.json.id);
+    assert.ok(!('client_request_id' in created.data), 'the echo is not part of the task');
+    assert.equal(typeof created.seq, 'number');
+    assert.ok(!('client_request_id' in second));
+  } finally {
+    sub.stop();
+  }
+  for (const bad of ['', 'x'.repeat(65), 'has space', 'ünï', 42, true, {}]) {
+    const r = await api.post(`${t.base}/tasks`, { title: 'bad id', client_request_id: bad }, { token: t.owner.token });
+    assert.equal(r.status, 400, `${JSON.stringify(bad)}: ${r.text}`);
+    assert.deepEqual(fieldsOf(r), ['client_request_id']);
+  }
+  assert.equal((await api.post(`${t.base}/tasks`, { title: 'max', client_request_id: 'a'.repeat(64) }, { token: t.owner.token })).status, 201);
+});

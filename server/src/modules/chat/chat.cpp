@@ -6,8 +6,11 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bus/channels.hpp"
 #include "core/cursor.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/nullable.hpp"
 #include "modules/chat/queries.hpp"
 
 namespace collabdev::chat {
@@ -20,33 +23,23 @@ constexpr std::size_t max_content = 10000;
 constexpr std::int64_t default_page = 50;
 constexpr std::int64_t max_page = 200;
 
-bj::value nullable(const db::Result& r, int row, std::string_view col) {
-  auto v = r.get_optional(row, col);
-  return v ? bj::value(*v) : bj::value(nullptr);
-}
-
-
 bj::object message_json(const db::Result& r, int row) {
   bj::object o;
   o["id"] = r.get(row, "id");
   o["project_id"] = r.get(row, "project_id");
   o["author_id"] = r.get(row, "author_id");
   o["author_name"] = r.get(row, "author_name");
-  o["content"] = nullable(r, row, "content");
-  o["reply_to_id"] = nullable(r, row, "reply_to_id");
+  o["content"] = nullable(r.get_optional(row, "content"));
+  o["reply_to_id"] = nullable(r.get_optional(row, "reply_to_id"));
   o["created_at"] = r.get(row, "created_at");
-  o["edited_at"] = nullable(r, row, "edited_at");
-  o["deleted_at"] = nullable(r, row, "deleted_at");
+  o["edited_at"] = nullable(r.get_optional(row, "edited_at"));
+  o["deleted_at"] = nullable(r.get_optional(row, "deleted_at"));
   o["cursor"] = encode_time_id_cursor(r.get(row, "created_at"), r.get(row, "id"));
   return o;
 }
 
 std::string message_id_of(const http::Request& req) {
-  std::string id(req.param("messageId"));
-  if (!json::is_uuid(id)) {
-    fail(problems::not_found("No such message."));
-  }
-  return id;
+  return ids::canonical_or_404(req.param("messageId"), "No such message.");
 }
 
 }  // namespace
@@ -57,16 +50,15 @@ ChatService::ChatService(std::shared_ptr<db::Pool> pool, std::shared_ptr<bus::Bu
 
 awaitable<void> ChatService::publish(const std::string& project_id, std::string_view type,
                                      const bj::object& message) {
-  bj::object ev{{"type", type}, {"room", "project:" + project_id}, {"data", message}};
-  if (!co_await bus_->publish("ws:project:" + project_id + ":chat", bj::serialize(ev))) {
+  bj::object ev{{"type", type}, {"room", channels::project_room(project_id)}, {"data", message}};
+  if (!co_await bus_->publish(channels::project_chat(project_id), bj::serialize(ev))) {
     spdlog::warn("chat event for project {} not published: bus unreachable", project_id);
   }
 }
 
 awaitable<http::Response> ChatService::list(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string project(req.param("id"));
-  co_await projects_.require_member(project, me.user_id);
+  const auto scope = co_await projects_.scope(req);
+  const auto& project = scope.project_id;
   const auto limit = http::page_limit(req, default_page, max_page);
   auto before = req.query_param("before");
   auto after = req.query_param("after");
@@ -117,9 +109,8 @@ awaitable<http::Response> ChatService::list(http::Request& req) {
 }
 
 awaitable<http::Response> ChatService::send(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string project(req.param("id"));
-  co_await projects_.require(project, me.user_id, projects::Action::post_message);
+  auto scope = co_await projects_.scope(req, projects::Action::post_message);
+  const auto& project = scope.project_id;
   auto body = http::json_body(req);
   json::Fields f(body);
   f.only({"content", "reply_to_id"});
@@ -129,22 +120,24 @@ awaitable<http::Response> ChatService::send(http::Request& req) {
   }
   auto reply_to = f.uuid_patch("reply_to_id");
   f.check();
+  auto tx = co_await pool_->begin();
+  co_await projects_.lock(tx, scope, projects::Action::post_message, projects::ProjectLock::content);
   if (reply_to.value) {
-    auto r = co_await pool_->query(sql::message_in_project, *reply_to.value, project);
+    auto r = co_await tx.query(sql::message_in_project, *reply_to.value, project);
     if (r.empty()) {
       fail(problems::field("reply_to_id", "is not a message of this project"));
     }
   }
-  auto r = co_await pool_->query(sql::insert_message, project, me.user_id, *content, reply_to.value);
+  auto r = co_await tx.query(sql::insert_message, project, scope.user_id, *content, reply_to.value);
+  co_await tx.commit();
   auto message = message_json(r, 0);
   co_await publish(project, "message.created", message);
   co_return http::Response::json(message, 201);
 }
 
 awaitable<http::Response> ChatService::edit(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string project(req.param("id"));
-  co_await projects_.require_member(project, me.user_id);
+  auto scope = co_await projects_.scope(req);
+  const auto& project = scope.project_id;
   const auto id = message_id_of(req);
   auto body = http::json_body(req);
   json::Fields f(body);
@@ -154,38 +147,44 @@ awaitable<http::Response> ChatService::edit(http::Request& req) {
     f.error("content", "must not be blank");
   }
   f.check();
-  auto owner = co_await pool_->query(sql::message_owner, id, project);
+  auto tx = co_await pool_->begin();
+  co_await projects_.lock(tx, scope, projects::Action::view_project, projects::ProjectLock::content);
+  auto owner = co_await tx.query(sql::message_owner, id, project);
   if (owner.empty()) {
     fail(problems::not_found("No such message."));
   }
-  if (owner.get(0, "author_id") != me.user_id) {
+  if (owner.get(0, "author_id") != scope.user_id) {
     fail(problems::forbidden("Only the author may edit a message."));
   }
   if (owner.get_bool(0, "deleted")) {
     fail(problems::conflict("The message was deleted."));
   }
-  auto r = co_await pool_->query(sql::edit_message, id, project, *content);
+  auto r = co_await tx.query(sql::edit_message, id, project, *content);
   if (r.empty()) {
     fail(problems::conflict("The message was deleted."));
   }
+  co_await tx.commit();
   auto message = message_json(r, 0);
   co_await publish(project, "message.updated", message);
   co_return http::Response::json(message);
 }
 
 awaitable<http::Response> ChatService::remove(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string project(req.param("id"));
-  auto role = co_await projects_.require_member(project, me.user_id);
+  auto scope = co_await projects_.scope(req);
+  const auto& project = scope.project_id;
   const auto id = message_id_of(req);
-  auto owner = co_await pool_->query(sql::message_owner, id, project);
+  auto tx = co_await pool_->begin();
+  co_await projects_.lock(tx, scope, projects::Action::view_project, projects::ProjectLock::content);
+  auto owner = co_await tx.query(sql::message_owner, id, project);
   if (owner.empty()) {
     fail(problems::not_found("No such message."));
   }
-  if (owner.get(0, "author_id") != me.user_id && !projects::allowed(role, projects::Action::moderate_messages)) {
+  if (owner.get(0, "author_id") != scope.user_id &&
+      !projects::allowed(scope.role, projects::Action::moderate_messages)) {
     fail(problems::forbidden("Only the author, a MAINTAINER or an OWNER may delete a message."));
   }
-  auto r = co_await pool_->query(sql::delete_message, id, project);
+  auto r = co_await tx.query(sql::delete_message, id, project);
+  co_await tx.commit();
   if (!r.empty()) {
     co_await publish(project, "message.deleted", message_json(r, 0));
   }

@@ -1,6 +1,6 @@
 #pragma once
 // Project chat: send, list newest first with keyset cursors, reply, edit, soft delete; every
-// change goes out live on ws:project:<id>:chat after it is committed.
+// change goes out live on the project's chat channel (channels::project_chat) after it is committed.
 #include <memory>
 
 #include "bus/bus.hpp"

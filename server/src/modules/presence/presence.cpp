@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "bus/channels.hpp"
 #include "core/json.hpp"
 
 namespace collabdev::presence {
@@ -21,10 +22,9 @@ PresenceService::PresenceService(std::shared_ptr<db::Pool> pool, realtime::Gatew
     : pool_(std::move(pool)), gateway_(gateway), auth_(auth), projects_(projects) {}
 
 awaitable<http::Response> PresenceService::list(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string project(req.param("id"));
-  co_await projects_.require_member(project, me.user_id);
-  auto users = co_await gateway_.present("project:" + project);
+  const auto scope = co_await projects_.scope(req);
+  const auto& project = scope.project_id;
+  auto users = co_await gateway_.present(channels::project_room(project));
   std::string array = "{";
   for (const auto& u : users) {
     if (json::is_uuid(u)) {

@@ -6,8 +6,11 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bus/channels.hpp"
 #include "core/cursor.hpp"
+#include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/nullable.hpp"
 #include "modules/projects/queries.hpp"
 
 namespace collabdev::projects {
@@ -20,16 +23,11 @@ constexpr std::int64_t default_page = 50;
 constexpr std::int64_t max_page = 200;
 constexpr std::size_t max_description = 10000;
 
-bj::value nullable(const db::Result& r, int row, std::string_view col) {
-  auto v = r.get_optional(row, col);
-  return v ? bj::value(*v) : bj::value(nullptr);
-}
-
 bj::object project_json(const db::Result& r, int row, std::optional<std::string_view> role) {
   bj::object o;
   o["id"] = r.get(row, "id");
   o["name"] = r.get(row, "name");
-  o["description"] = nullable(r, row, "description");
+  o["description"] = nullable(r.get_optional(row, "description"));
   o["created_by"] = r.get(row, "created_by");
   o["created_at"] = r.get(row, "created_at");
   o["updated_at"] = r.get(row, "updated_at");
@@ -41,26 +39,11 @@ bj::object project_json(const db::Result& r, int row, std::optional<std::string_
 
 bj::object member_json(const db::Result& r, int row) {
   return bj::object{{"user_id", r.get(row, "user_id")},   {"email", r.get(row, "email")},
-                    {"name", r.get(row, "name")},         {"avatar_url", nullable(r, row, "avatar_url")},
+                    {"name", r.get(row, "name")},         {"avatar_url", nullable(r.get_optional(row, "avatar_url"))},
                     {"role", r.get(row, "role")},         {"joined_at", r.get(row, "joined_at")}};
 }
 
-
-}  // namespace
-
-std::string members_channel(std::string_view project_id) {
-  return "ws:project:" + std::string(project_id) + ":members";
-}
-
-ProjectsService::ProjectsService(std::shared_ptr<db::Pool> pool, std::shared_ptr<bus::Bus> bus,
-                                 auth::AuthService& auth)
-    : pool_(std::move(pool)), bus_(std::move(bus)), auth_(auth) {}
-
-awaitable<Role> ProjectsService::require_member(const std::string& project_id, const std::string& user_id) {
-  if (!json::is_uuid(project_id)) {
-    fail(problems::not_found("No such project."));
-  }
-  auto r = co_await pool_->query(sql::role_of, project_id, user_id);
+Role role_from(const db::Result& r) {
   if (r.empty()) {
     fail(problems::not_found("No such project."));
   }
@@ -68,14 +51,55 @@ awaitable<Role> ProjectsService::require_member(const std::string& project_id, c
   if (!role) {
     throw std::logic_error("unknown role in project_members");
   }
-  co_return *role;
+  return *role;
+}
+
+void check_allowed(Role role, Action action) {
+  if (!allowed(role, action)) {
+    fail(problems::forbidden("Your role in this project does not allow this."));
+  }
+}
+
+}  // namespace
+
+ProjectsService::ProjectsService(std::shared_ptr<db::Pool> pool, std::shared_ptr<bus::Bus> bus,
+                                 auth::AuthService& auth)
+    : pool_(std::move(pool)), bus_(bus), auth_(auth), board_events_(std::move(bus)) {}
+
+awaitable<Scope> ProjectsService::scope(http::Request& req, Action action) {
+  auto me = co_await auth_.require(req);
+  Scope s{ids::canonical_or_404(req.param("id"), "No such project."), me.user_id, Role::member};
+  s.role = role_from(co_await pool_->query(sql::role_of, s.project_id, s.user_id));
+  check_allowed(s.role, action);
+  co_return s;
+}
+
+awaitable<Role> ProjectsService::role_in(db::Transaction& tx, const Scope& scope) {
+  co_return role_from(co_await tx.query(sql::role_of, scope.project_id, scope.user_id));
+}
+
+awaitable<void> ProjectsService::lock(db::Transaction& tx, Scope& scope, Action action, ProjectLock mode) {
+  auto locked = co_await tx.query(mode == ProjectLock::membership ? sql::lock_project : sql::lock_project_content,
+                                  scope.project_id);
+  if (locked.empty()) {
+    fail(problems::not_found("No such project."));
+  }
+  co_await confirm(tx, scope, action);
+}
+
+awaitable<void> ProjectsService::confirm(db::Transaction& tx, Scope& scope, Action action) {
+  scope.role = co_await role_in(tx, scope);
+  check_allowed(scope.role, action);
+}
+
+awaitable<Role> ProjectsService::require_member(const std::string& project_id, const std::string& user_id) {
+  const auto id = ids::canonical_or_404(project_id, "No such project.");
+  co_return role_from(co_await pool_->query(sql::role_of, id, user_id));
 }
 
 awaitable<Role> ProjectsService::require(const std::string& project_id, const std::string& user_id, Action action) {
   auto role = co_await require_member(project_id, user_id);
-  if (!allowed(role, action)) {
-    fail(problems::forbidden("Your role in this project does not allow this."));
-  }
+  check_allowed(role, action);
   co_return role;
 }
 
@@ -83,9 +107,9 @@ awaitable<void> ProjectsService::publish_membership(const std::string& project_i
                                                     const std::string& user_id) {
   // An envelope of the realtime protocol: the gateway forwards it to the project's room as it is.
   bj::object ev{{"type", kind},
-                {"room", "project:" + project_id},
+                {"room", channels::project_room(project_id)},
                 {"data", bj::object{{"project_id", project_id}, {"user_id", user_id}}}};
-  if (!co_await bus_->publish(members_channel(project_id), bj::serialize(ev))) {
+  if (!co_await bus_->publish(channels::project_members(project_id), bj::serialize(ev))) {
     spdlog::warn("membership event for project {} not published: bus unreachable", project_id);
   }
 }
@@ -147,11 +171,9 @@ awaitable<http::Response> ProjectsService::list(http::Request& req) {
 }
 
 awaitable<http::Response> ProjectsService::get(http::Request& req) {
+  // One query answers both "is the caller a member" and "what is the project".
   auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  if (!json::is_uuid(id)) {
-    fail(problems::not_found("No such project."));
-  }
+  const auto id = ids::canonical_or_404(req.param("id"), "No such project.");
   auto r = co_await pool_->query(sql::get_project, id, me.user_id);
   if (r.empty()) {
     fail(problems::not_found("No such project."));
@@ -160,39 +182,37 @@ awaitable<http::Response> ProjectsService::get(http::Request& req) {
 }
 
 awaitable<http::Response> ProjectsService::update(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  auto role = co_await require(id, me.user_id, Action::update_project);
+  auto scope = co_await this->scope(req, Action::update_project);
   auto body = http::json_body(req);
   json::Fields f(body);
   f.only({"name", "description"});
   auto name = f.string_patch("name", {.required = false, .min = 1, .max = 255});
   auto description = f.string_patch("description", {.required = false, .max = max_description, .nullable = true});
   f.check();
-  auto r = co_await pool_->query(sql::update_project, id, name.present, name.value, description.present, description.value);
-  if (r.empty()) {
-    fail(problems::not_found("No such project."));
-  }
-  co_return http::Response::json(project_json(r, 0, role_name(role)));
+  auto tx = co_await pool_->begin();
+  co_await lock(tx, scope, Action::update_project, ProjectLock::membership);
+  auto r = co_await tx.query(sql::update_project, scope.project_id, name.present, name.value, description.present,
+                             description.value);
+  co_await tx.commit();
+  co_return http::Response::json(project_json(r, 0, role_name(scope.role)));
 }
 
 awaitable<http::Response> ProjectsService::remove(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  co_await require(id, me.user_id, Action::delete_project);
-  auto members = co_await pool_->query(sql::list_members, id);
-  co_await pool_->query(sql::delete_project, id);
+  auto scope = co_await this->scope(req, Action::delete_project);
+  auto tx = co_await pool_->begin();
+  co_await lock(tx, scope, Action::delete_project, ProjectLock::membership);
+  auto members = co_await tx.query(sql::list_members, scope.project_id);
+  co_await tx.query(sql::delete_project, scope.project_id);
+  co_await tx.commit();
   for (int i = 0; i < members.rows(); ++i) {
-    co_await publish_membership(id, "project.deleted", std::string(members.get(i, "user_id")));
+    co_await publish_membership(scope.project_id, "project.deleted", std::string(members.get(i, "user_id")));
   }
   co_return http::Response::no_content();
 }
 
 awaitable<http::Response> ProjectsService::list_members(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  co_await require(id, me.user_id, Action::view_members);
-  auto r = co_await pool_->query(sql::list_members, id);
+  auto scope = co_await this->scope(req, Action::view_members);
+  auto r = co_await pool_->query(sql::list_members, scope.project_id);
   bj::array items;
   for (int i = 0; i < r.rows(); ++i) {
     items.push_back(member_json(r, i));
@@ -201,9 +221,7 @@ awaitable<http::Response> ProjectsService::list_members(http::Request& req) {
 }
 
 awaitable<http::Response> ProjectsService::add_member(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  auto actor = co_await require_member(id, me.user_id);
+  auto scope = co_await this->scope(req);
   auto body = http::json_body(req);
   json::Fields f(body);
   f.only({"email", "role"});
@@ -211,48 +229,49 @@ awaitable<http::Response> ProjectsService::add_member(http::Request& req) {
   auto role_text = f.one_of("role", {"OWNER", "MAINTAINER", "MEMBER"});
   f.check();
   const auto role = *parse_role(*role_text);
-  if (!allowed(actor, Action::add_member, std::nullopt, role)) {
-    fail(problems::forbidden(actor == Role::member ? "Members cannot add people to the project."
-                                                   : "Maintainers may add members with the MEMBER role only."));
-  }
+  auto check = [&] {
+    if (!allowed(scope.role, Action::add_member, std::nullopt, role)) {
+      fail(problems::forbidden(scope.role == Role::member ? "Members cannot add people to the project."
+                                                          : "Maintainers may add members with the MEMBER role only."));
+    }
+  };
+  check();
   auto tx = co_await pool_->begin();
+  co_await lock(tx, scope, Action::view_members, ProjectLock::membership);
+  check();
   auto u = co_await tx.query(sql::user_by_email, *email);
   if (u.empty()) {
     fail(problems::field("email", "no account has this email; ask them to sign up first"));
   }
   const std::string user_id(u.get(0, "id"));
-  auto ins = co_await tx.query(sql::insert_member, id, user_id, role_name(role));
+  auto ins = co_await tx.query(sql::insert_member, scope.project_id, user_id, role_name(role));
   if (ins.affected_rows() == 0) {
     fail(problems::conflict("This user is already a member of the project.", "email"));
   }
-  auto m = co_await tx.query(sql::get_member, id, user_id);
+  auto m = co_await tx.query(sql::get_member, scope.project_id, user_id);
   co_await tx.commit();
-  co_await publish_membership(id, "member.added", user_id);
+  co_await publish_membership(scope.project_id, "member.added", user_id);
   co_return http::Response::json(member_json(m, 0), 201);
 }
 
 awaitable<http::Response> ProjectsService::change_role(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  const std::string target(req.param("userId"));
-  auto actor = co_await require_member(id, me.user_id);
+  auto scope = co_await this->scope(req);
+  const auto target = ids::canonical_or_404(req.param("userId"), "No such member.");
+  const auto& id = scope.project_id;
   auto body = http::json_body(req);
   json::Fields f(body);
   f.only({"role"});
   auto role_text = f.one_of("role", {"OWNER", "MAINTAINER", "MEMBER"});
   f.check();
   const auto new_role = *parse_role(*role_text);
-  if (!json::is_uuid(target)) {
-    fail(problems::not_found("No such member."));
-  }
   auto tx = co_await pool_->begin();
-  co_await tx.query(sql::lock_project, id);
+  co_await lock(tx, scope, Action::view_members, ProjectLock::membership);
   auto current = co_await tx.query(sql::role_of, id, target);
   if (current.empty()) {
     fail(problems::not_found("No such member."));
   }
   const auto target_role = *parse_role(current.get(0, 0));
-  if (!allowed(actor, Action::change_role, target_role, new_role)) {
+  if (!allowed(scope.role, Action::change_role, target_role, new_role)) {
     fail(problems::forbidden("Only an OWNER may change roles."));
   }
   if (target_role == Role::owner && new_role != Role::owner) {
@@ -268,16 +287,17 @@ awaitable<http::Response> ProjectsService::change_role(http::Request& req) {
   co_return http::Response::json(member_json(m, 0));
 }
 
-awaitable<void> ProjectsService::drop_member(const std::string& project_id, const std::string& actor_id,
-                                             Role actor_role, const std::string& target_id) {
+awaitable<void> ProjectsService::drop_member(Scope& scope, const std::string& target_id) {
+  const auto& project_id = scope.project_id;
   auto tx = co_await pool_->begin();
-  co_await tx.query(sql::lock_project, project_id);
+  co_await lock(tx, scope, Action::view_members, ProjectLock::membership);
+  const auto actor_role = scope.role;
   auto current = co_await tx.query(sql::role_of, project_id, target_id);
   if (current.empty()) {
     fail(problems::not_found("No such member."));
   }
   const auto target_role = *parse_role(current.get(0, 0));
-  if (actor_id != target_id && !allowed(actor_role, Action::remove_member, target_role)) {
+  if (scope.user_id != target_id && !allowed(actor_role, Action::remove_member, target_role)) {
     fail(problems::forbidden(actor_role == Role::member ? "Members cannot remove others."
                                                         : "Maintainers may remove MEMBERs only."));
   }
@@ -289,73 +309,66 @@ awaitable<void> ProjectsService::drop_member(const std::string& project_id, cons
   }
   auto unassigned = co_await tx.query(sql::unassign_tasks, project_id, target_id);
   std::int64_t seq = 0;
+  OrderedEvents::Slot board_event;
   if (unassigned.rows() > 0) {
     auto b = co_await tx.query(sql::bump_board_seq, project_id);
     seq = b.get_int(0, "board_seq");
+    board_event = board_events_.reserve(project_id);
   }
   co_await tx.query(sql::delete_member, project_id, target_id);
   co_await tx.commit();
   co_await publish_membership(project_id, "member.removed", target_id);
   if (seq > 0) {
-    bj::array ids;
+    bj::array task_ids;
     for (int i = 0; i < unassigned.rows(); ++i) {
-      ids.push_back(bj::string(unassigned.get(i, "id")));
+      task_ids.push_back(bj::string(unassigned.get(i, "id")));
     }
     bj::object ev{{"type", "tasks.unassigned"},
-                  {"room", "project:" + project_id},
+                  {"room", channels::project_room(project_id)},
                   {"seq", seq},
-                  {"data", bj::object{{"user_id", target_id}, {"task_ids", std::move(ids)}}}};
-    auto payload = bj::serialize(ev);
-    if (!co_await bus_->publish("ws:project:" + project_id + ":tasks", std::move(payload))) {
-      spdlog::warn("board event for project {} not published: bus unreachable", project_id);
-    }
+                  {"data", bj::object{{"user_id", target_id}, {"task_ids", std::move(task_ids)}}}};
+    board_event.publish(co_await asio::this_coro::executor, channels::project_tasks(project_id), bj::serialize(ev));
   }
 }
 
 awaitable<http::Response> ProjectsService::remove_member(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  const std::string target(req.param("userId"));
-  auto actor = co_await require_member(id, me.user_id);
-  if (!json::is_uuid(target)) {
-    fail(problems::not_found("No such member."));
-  }
-  co_await drop_member(id, me.user_id, actor, target);
+  auto scope = co_await this->scope(req);
+  const auto target = ids::canonical_or_404(req.param("userId"), "No such member.");
+  co_await drop_member(scope, target);
   co_return http::Response::no_content();
 }
 
 awaitable<http::Response> ProjectsService::leave(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  auto actor = co_await require_member(id, me.user_id);
-  co_await drop_member(id, me.user_id, actor, me.user_id);
+  auto scope = co_await this->scope(req);
+  const auto me = scope.user_id;
+  co_await drop_member(scope, me);
   co_return http::Response::no_content();
 }
 
 awaitable<http::Response> ProjectsService::transfer(http::Request& req) {
-  auto me = co_await auth_.require(req);
-  const std::string id(req.param("id"));
-  co_await require(id, me.user_id, Action::transfer_ownership);
+  auto scope = co_await this->scope(req, Action::transfer_ownership);
+  const auto& id = scope.project_id;
+  const auto& me = scope.user_id;
   auto body = http::json_body(req);
   json::Fields f(body);
   f.only({"user_id"});
   auto target = f.uuid("user_id");
   f.check();
-  if (*target == me.user_id) {
+  if (*target == me) {
     fail(problems::field("user_id", "is already an OWNER"));
   }
   auto tx = co_await pool_->begin();
-  co_await tx.query(sql::lock_project, id);
+  co_await lock(tx, scope, Action::transfer_ownership, ProjectLock::membership);
   auto current = co_await tx.query(sql::role_of, id, *target);
   if (current.empty()) {
     fail(problems::field("user_id", "is not a member of this project"));
   }
   co_await tx.query(sql::set_role, id, *target, "OWNER");
-  co_await tx.query(sql::set_role, id, me.user_id, "MAINTAINER");
+  co_await tx.query(sql::set_role, id, me, "MAINTAINER");
   auto members = co_await tx.query(sql::list_members, id);
   co_await tx.commit();
   co_await publish_membership(id, "member.updated", *target);
-  co_await publish_membership(id, "member.updated", me.user_id);
+  co_await publish_membership(id, "member.updated", me);
   bj::array items;
   for (int i = 0; i < members.rows(); ++i) {
     items.push_back(member_json(members, i));

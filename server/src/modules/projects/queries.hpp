@@ -46,9 +46,15 @@ inline constexpr db::Statement update_project{
 
 inline constexpr db::Statement delete_project{"projects_delete", "DELETE FROM projects WHERE id = $1"};
 
-// Serialises membership changes of one project (the at-least-one-OWNER rule).
+// Serialises membership changes of one project (the at-least-one-OWNER rule), and every write
+// of the project against them: board writes' UPDATE of board_seq and lock_project_content wait
+// for it, and it waits for them.
 inline constexpr db::Statement lock_project{"projects_lock",
                                             "SELECT id FROM projects WHERE id = $1 FOR UPDATE"};
+// Writes of content (chat) against membership changes only: FOR KEY SHARE conflicts with
+// FOR UPDATE alone, so such writes do not wait for one another nor for board writes.
+inline constexpr db::Statement lock_project_content{"projects_lock_content",
+                                                    "SELECT id FROM projects WHERE id = $1 FOR KEY SHARE"};
 
 inline constexpr db::Statement count_owners{
     "projects_count_owners", "SELECT count(*) AS n FROM project_members WHERE project_id = $1 AND role = 'OWNER'"};

@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <utility>
 
-#include <sodium.h>
-
+#include "core/cursor.hpp"
 #include "core/json.hpp"
 
 namespace collabdev::tasks {
@@ -85,41 +83,17 @@ std::string_view sort_names() {
 }
 
 std::string encode_cursor(const Cursor& c) {
-  const std::string raw = std::string(sort_name(c.sort)) + "|" + c.k1 + "|" + c.k2 + "|" + c.id;
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return encode_cursor_fields({sort_name(c.sort), c.k1, c.k2, c.id});
 }
 
 std::optional<Cursor> decode_cursor(std::string_view text, Sort sort) {
-  if (text.empty() || text.size() > max_cursor) {
-    return std::nullopt;
-  }
-  std::string raw(text.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(), text.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return std::nullopt;
-  }
-  raw.resize(len);
-  std::array<std::string, 4> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const auto bar = raw.find('|', start);
-    const bool last = i + 1 == parts.size();
-    if (last != (bar == std::string::npos)) {
-      return std::nullopt;
-    }
-    parts[i] = raw.substr(start, last ? std::string::npos : bar - start);
-    start = bar + 1;
-  }
+  auto parts = decode_cursor_fields(text, 4, max_cursor);
   // A cursor of another order would resume at a meaningless place.
-  if (parse_sort(parts[0]) != sort || !valid_k1(sort, parts[1]) || !is_integer(parts[2]) || !json::is_uuid(parts[3])) {
+  if (!parts || parse_sort((*parts)[0]) != sort || !valid_k1(sort, (*parts)[1]) || !is_integer((*parts)[2]) ||
+      !json::is_uuid((*parts)[3])) {
     return std::nullopt;
   }
-  return Cursor{sort, std::move(parts[1]), std::move(parts[2]), std::move(parts[3])};
+  return Cursor{sort, std::move((*parts)[1]), std::move((*parts)[2]), std::move((*parts)[3])};
 }
 
 IfMatch parse_if_match(std::string_view h) {

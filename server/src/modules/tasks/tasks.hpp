@@ -1,7 +1,12 @@
 #pragma once
 // The Kanban board: columns and tasks of a project, kept in order, filtered and searched, with
 // optimistic concurrency on tasks; every committed change is published on the project's tasks
-// channel with the project's board sequence number, so that a client can notice a missed event.
+// channel with the project's board sequence number, in that order, so that a client can notice
+// a missed event.
+//
+// One service, its handlers in one file per job: columns.cpp (board structure), tasks.cpp (task
+// writes and reads), task_list.cpp (the filtered, sorted, paged list), board.cpp (the whole
+// board, cached by sequence) and board_writes.cpp (what every board write shares).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,20 +30,30 @@ class TasksService {
   void register_routes(http::Router& router);
 
  private:
-  // Columns.
+  // Columns (columns.cpp).
   awaitable<http::Response> list_columns(http::Request& req);
   awaitable<http::Response> create_column(http::Request& req);
   awaitable<http::Response> update_column(http::Request& req);
   awaitable<http::Response> move_column(http::Request& req);
   awaitable<http::Response> delete_column(http::Request& req);
-  // Tasks.
+  // The board (board.cpp) and the task list (task_list.cpp).
   awaitable<http::Response> board(http::Request& req);
   awaitable<http::Response> list_tasks(http::Request& req);
+  // Tasks (tasks.cpp).
   awaitable<http::Response> create_task(http::Request& req);
   awaitable<http::Response> get_task(http::Request& req);
   awaitable<http::Response> update_task(http::Request& req);
   awaitable<http::Response> move_task(http::Request& req);
   awaitable<http::Response> delete_task(http::Request& req);
+
+  // Every board write starts its transaction here: numbers the write's event (which takes the
+  // project's row lock), then reads the caller's role again under that lock.
+  awaitable<std::int64_t> begin_board_write(db::Transaction& tx, projects::Scope& scope, projects::Action action);
+  // Commits a board write and queues its event `{type, room, seq, data, ...extra}` in board
+  // order; returns without waiting for the bus. `data` and `extra` are JSON text (extra:
+  // `,"key":value` members or empty).
+  awaitable<void> commit_board_write(db::Transaction& tx, const std::string& project_id, std::string_view type,
+                                     std::int64_t seq, std::string_view data, std::string_view extra = {});
 
   // The position for a task placed at `index` of a column (at its end when absent or too large),
   // not counting task `task_id`; `current` is the task's position when it is already in that
@@ -50,10 +65,6 @@ class TasksService {
   };
   awaitable<Placement> place(db::Transaction& tx, const std::string& column_id, const std::string& task_id,
                              std::optional<std::int64_t> index, std::optional<std::int64_t> current);
-  // Publishes `{type, room, seq, data, ...extra}` on ws:project:<id>:tasks; `data` and `extra`
-  // are JSON text (extra: `,"key":value` members or empty).
-  awaitable<void> publish(const std::string& project_id, std::string_view type, std::int64_t seq,
-                          std::string_view data, std::string_view extra = {});
 
   std::shared_ptr<db::Pool> pool_;
   std::shared_ptr<bus::Bus> bus_;
@@ -61,8 +72,5 @@ class TasksService {
   projects::ProjectsService& projects_;
   BoardCache boards_{64 * 1024 * 1024};
 };
-
-// The bus channel of a project's board events (the seed's ws:project:<projectId>:tasks).
-std::string tasks_channel(std::string_view project_id);
 
 }  // namespace collabdev::tasks
