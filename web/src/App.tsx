@@ -94,7 +94,7 @@ function TopBar() {
       )}
       <div className="menu-wrap" ref={menuRef}>
         <button className="user-btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="user-menu">
-          <Avatar id={user.id} name={user.name} size={30} />
+          <Avatar id={user.id} name={user.name} url={user.avatar_url} size={30} />
           <span className="user-name">{user.name}</span>
         </button>
         {open && (
