@@ -326,4 +326,22 @@ describe('realtime client', () => {
     expect(statuses.at(-1)).toBe('unauthenticated');
     expect(reconnectTimers()).toHaveLength(0);
   });
+
+  it('replaces a connection on which the server never says ready', () => {
+    const { client, sockets, timers } = setup();
+    client.start();
+    sockets[0]!.open();
+    expect(client.status).toBe('connecting');
+    const wait = timers.find((t) => t.ms === 10000 && !t.cleared)!;
+    wait.cleared = true;
+    wait.fn();
+    expect(sockets[0]!.closed).toBe(true);
+    const reconnect = timers.find((t) => t.ms === 100 && !t.cleared)!;
+    reconnect.cleared = true;
+    reconnect.fn();
+    connect(sockets[1]!);
+    expect(client.status).toBe('online');
+    // Once ready, that timer is gone: nothing replaces a good connection.
+    expect(timers.filter((t) => t.ms === 10000 && !t.cleared)).toHaveLength(0);
+  });
 });

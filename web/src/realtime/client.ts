@@ -93,6 +93,7 @@ export class RealtimeClient {
   private nextId = 1;
   private reconnectTimer: unknown = null;
   private pingTimer: unknown = null;
+  private readyTimer: unknown = null;
   private stopped = true;
   private everReady = false;
   private resumed = false;
@@ -221,9 +222,13 @@ export class RealtimeClient {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      // Authenticated by the cookie: the server sends `ready` by itself.
-    };
+    // Authenticated by the cookie, the server sends `ready` by itself; a connection that neither
+    // gets it nor closes in time (a failed authentication that says nothing) is replaced.
+    this.readyTimer = this.setTimer(() => {
+      this.readyTimer = null;
+      if (this.socket === socket) this.connectionBroken();
+    }, this.opts.requestTimeoutMs ?? 10000);
+    socket.onopen = () => undefined;
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.handleFrame(ev.data);
     };
@@ -293,10 +298,10 @@ export class RealtimeClient {
   }
 
   private clearTimers(): void {
-    for (const t of [this.reconnectTimer, this.pingTimer]) {
+    for (const t of [this.reconnectTimer, this.pingTimer, this.readyTimer]) {
       if (t !== null) this.clearTimer(t);
     }
-    this.reconnectTimer = this.pingTimer = null;
+    this.reconnectTimer = this.pingTimer = this.readyTimer = null;
     for (const room of [...this.retries.keys()]) this.cancelRetry(room);
   }
 
@@ -341,6 +346,8 @@ export class RealtimeClient {
 
     switch (env.type) {
       case 'ready': {
+        if (this.readyTimer !== null) this.clearTimer(this.readyTimer);
+        this.readyTimer = null;
         const resumed = this.everReady;
         this.everReady = true;
         this.backoff.reset();
