@@ -8,15 +8,18 @@ import { realtime, type ConnectionStatus } from './realtime/client';
 import { linkHandler, navigate, parseRoute, usePath } from './router';
 import { Avatar } from './ui/Avatar';
 import { Icon } from './ui/Dialog';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { ToastProvider } from './ui/Toasts';
 
 export function App() {
   return (
-    <ToastProvider>
-      <AuthProvider>
-        <Shell />
-      </AuthProvider>
-    </ToastProvider>
+    <ErrorBoundary>
+      <ToastProvider>
+        <AuthProvider>
+          <Shell />
+        </AuthProvider>
+      </ToastProvider>
+    </ErrorBoundary>
   );
 }
 
@@ -37,20 +40,22 @@ function Shell() {
   return (
     <div className="app">
       <TopBar />
-      {route.name === 'project' ? (
-        <ProjectPage key={route.id} projectId={route.id} tab={route.tab} />
-      ) : route.name === 'profile' ? (
-        <Profile />
-      ) : route.name === 'notfound' ? (
-        <main className="page narrow">
-          <h1 className="page-title">Page not found</h1>
-          <p>
-            <a href="/projects" onClick={linkHandler('/projects')}>Back to your projects</a>
-          </p>
-        </main>
-      ) : (
-        <ProjectsPage />
-      )}
+      <ErrorBoundary resetKey={path}>
+        {route.name === 'project' ? (
+          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} />
+        ) : route.name === 'profile' ? (
+          <Profile />
+        ) : route.name === 'notfound' ? (
+          <main className="page narrow">
+            <h1 className="page-title">Page not found</h1>
+            <p>
+              <a href="/projects" onClick={linkHandler('/projects')}>Back to your projects</a>
+            </p>
+          </main>
+        ) : (
+          <ProjectsPage />
+        )}
+      </ErrorBoundary>
     </div>
   );
 }
@@ -94,7 +99,7 @@ function TopBar() {
       )}
       <div className="menu-wrap" ref={menuRef}>
         <button className="user-btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="user-menu">
-          <Avatar id={user.id} name={user.name} size={30} />
+          <Avatar id={user.id} name={user.name} url={user.avatar_url} size={30} />
           <span className="user-name">{user.name}</span>
         </button>
         {open && (

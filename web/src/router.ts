@@ -32,6 +32,22 @@ export type Route =
   | { name: 'project'; id: string; tab: 'board' | 'members' | 'chat' }
   | { name: 'notfound' };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path segment decoded, or null when it is not valid percent-encoding (`%E0%A4%A`). */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The route of a path. Anything malformed (bad escapes, an id that is not a UUID, unknown
+ * sections) is `notfound`, never an exception; ids come out in their canonical lower case, the
+ * form the server uses in room names and events.
+ */
 export function parseRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return { name: 'projects' };
@@ -40,9 +56,12 @@ export function parseRoute(path: string): Route {
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
   if (parts[0] === 'projects') {
     if (parts.length === 1) return { name: 'projects' };
-    const id = decodeURIComponent(parts[1]!);
-    const tab = parts[2] ?? 'board';
-    if ((tab === 'board' || tab === 'members' || tab === 'chat') && parts.length <= 3) return { name: 'project', id, tab };
+    const id = decodeSegment(parts[1]!);
+    if (id === null || !UUID.test(id)) return { name: 'notfound' };
+    const tab = parts[2] === undefined ? 'board' : decodeSegment(parts[2]);
+    if ((tab === 'board' || tab === 'members' || tab === 'chat') && parts.length <= 3) {
+      return { name: 'project', id: id.toLowerCase(), tab };
+    }
   }
   return { name: 'notfound' };
 }

@@ -7,12 +7,13 @@ import type {
   Member,
   Message,
   Page,
-  PresenceEntry,
+  Presence,
   ProblemBody,
   Project,
   Role,
   Session,
   Task,
+  TaskCreate,
   TaskFilter,
   TaskInput,
   User,
@@ -105,6 +106,27 @@ async function request<T>(method: Method, path: string, opts: RequestOptions = {
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
+// Servers from before client_request_id refuse the unknown field (422 naming it); after one such
+// answer the field is no longer sent, and an optimistic task is matched by the POST's answer only.
+let sendsClientRequestId = true;
+
+async function createTask(projectId: string, input: TaskCreate): Promise<Task> {
+  const { client_request_id, ...rest } = input;
+  if (client_request_id === undefined || !sendsClientRequestId) {
+    return request<Task>('POST', `${p(projectId)}/tasks`, { body: rest });
+  }
+  try {
+    return await request<Task>('POST', `${p(projectId)}/tasks`, { body: input });
+  } catch (e) {
+    const unknownField =
+      e instanceof ApiError && (e.status === 422 || e.status === 400) &&
+      (e.problem.errors ?? []).some((f) => f.field === 'client_request_id');
+    if (!unknownField) throw e;
+    sendsClientRequestId = false;
+    return request<Task>('POST', `${p(projectId)}/tasks`, { body: rest });
+  }
+}
+
 export const api = {
   // auth
   register: (email: string, password: string, name: string) =>
@@ -141,8 +163,7 @@ export const api = {
   getBoard: (id: string) => request<Board>('GET', `${p(id)}/board`),
   listTasks: (id: string, filter: TaskFilter & { cursor?: string }) =>
     request<Page<Task>>('GET', `${p(id)}/tasks`, { query: { ...filter } }),
-  createTask: (id: string, input: TaskInput & { title: string }) =>
-    request<Task>('POST', `${p(id)}/tasks`, { body: input }),
+  createTask,
   updateTask: (id: string, taskId: string, version: number, patch: TaskInput) =>
     request<Task>('PATCH', `${p(id)}/tasks/${encodeURIComponent(taskId)}`, { body: patch, ifMatch: version }),
   deleteTask: (id: string, taskId: string, version: number) =>
@@ -175,7 +196,7 @@ export const api = {
     request<void>('DELETE', `${p(id)}/messages/${encodeURIComponent(messageId)}`),
 
   // presence
-  presence: (id: string) => request<{ project: PresenceEntry[] }>('GET', `${p(id)}/presence`),
+  presence: (id: string) => request<Presence>('GET', `${p(id)}/presence`),
 };
 
 /** A plain-words sentence for a refused change, shown to the user after a rollback. */

@@ -433,7 +433,7 @@ function CardBody({ task, member, overlay }: { task: Task; member?: Member; over
             </span>
           )}
           <span className="spacer" />
-          {member && <Avatar id={member.user_id} name={member.name} size={22} title={`Assigned to ${member.name}`} />}
+          {member && <Avatar id={member.user_id} name={member.name} url={member.avatar_url} size={22} title={`Assigned to ${member.name}`} />}
         </div>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Board, Task } from '../api/types';
-import { boardReducer, checkSeq, findTask, fromBoard, fullIndexFor, matchesFilter, noFilter, type BoardState } from './boardState';
+import { boardReducer, findTask, optimisticId, fromBoard, fullIndexFor, matchesFilter, noFilter, type BoardState } from './boardState';
 
 function task(id: string, column_id: string, position: number, extra: Partial<Task> = {}): Task {
   return {
@@ -33,6 +33,7 @@ function board(): Board {
     tasks,
   });
   return {
+    project_id: 'p',
     board_seq: 10,
     columns: [
       col('done', 'Done', 3000, 'DONE', []),
@@ -102,6 +103,21 @@ describe('board state', () => {
     expect(s3.tasks.e!.title).toBe('new');
   });
 
+  it("replaces the optimistic copy of our own task by its echo, matched by client request id, not title", () => {
+    const s0 = fromBoard(board());
+    const optimistic = task(optimisticId('req-1'), 'todo', Number.MAX_SAFE_INTEGER, { title: 'Same title', version: 0 });
+    let s = boardReducer(s0, { type: 'upsertTask', task: optimistic, index: 3 });
+    // Someone else's task with the same title does not take its place.
+    s = boardReducer(s, { type: 'event', event: { type: 'task.created', seq: 11, data: task('x', 'todo', 4000, { title: 'Same title' }) } });
+    expect(ids(s, 'todo')).toEqual(['a', 'b', 'c', 'x', 'tmp-req-1']);
+    s = boardReducer(s, {
+      type: 'event',
+      event: { type: 'task.created', seq: 12, client_request_id: 'req-1', data: task('y', 'todo', 5000, { title: 'Same title' }) },
+    });
+    expect(ids(s, 'todo')).toEqual(['a', 'b', 'c', 'x', 'y']);
+    expect(s.tasks['tmp-req-1']).toBeUndefined();
+  });
+
   it('deletes tasks and columns (moving their tasks)', () => {
     const s0 = fromBoard(board());
     const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.deleted', seq: 11, data: task('c', 'todo', 3000) } });
@@ -121,14 +137,44 @@ describe('board state', () => {
   });
 });
 
-describe('sequence gaps', () => {
-  it('applies the next event, drops old ones, and reports a jump as a gap', () => {
-    expect(checkSeq(10, 11)).toBe('apply');
-    expect(checkSeq(10, 10)).toBe('stale');
-    expect(checkSeq(10, 3)).toBe('stale');
-    expect(checkSeq(10, 12)).toBe('gap');
-    expect(checkSeq(null, 5)).toBe('stale');
-    expect(checkSeq(10, undefined)).toBe('apply');
+describe('events the server sends for several tasks at once', () => {
+  it('unassigns the tasks of a member who left, with the version the server gave them', () => {
+    const b = board();
+    b.columns[1]!.tasks = [task('a', 'todo', 1000, { assignee_id: 'u9', version: 4 }), task('b', 'todo', 2000, { assignee_id: 'u9' })];
+    const s0 = fromBoard(b);
+    const s1 = boardReducer(s0, {
+      type: 'event',
+      event: { type: 'tasks.unassigned', seq: 11, data: { user_id: 'u9', task_ids: ['a', 'b', 'gone'] } },
+    });
+    expect(s1.tasks.a).toMatchObject({ assignee_id: null, version: 5 });
+    expect(s1.tasks.b).toMatchObject({ assignee_id: null, version: 2 });
+    expect(s1.tasks.gone).toBeUndefined();
+    expect(s1.seq).toBe(11);
+  });
+
+  it("gives a column's tasks its new status, without changing their version", () => {
+    const s0 = fromBoard(board());
+    const col = s0.columns.find((c) => c.id === 'todo')!;
+    const { taskIds: _ids, ...column } = col;
+    void _ids;
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'column.updated', seq: 11, data: { ...column, status: 'DONE' } } });
+    for (const id of ['a', 'b', 'c']) {
+      expect(s1.tasks[id]).toMatchObject({ status: 'DONE', version: 1 });
+    }
+    expect(s1.tasks.d).toBe(s0.tasks.d); // another column's task is left alone
+    expect(s1.columns.find((c) => c.id === 'todo')!.status).toBe('DONE');
+  });
+
+  it('moves the tasks of a deleted column as the server did: after the last, new versions', () => {
+    const s0 = fromBoard(board());
+    const s1 = boardReducer(s0, {
+      type: 'event',
+      event: { type: 'column.deleted', seq: 11, data: { id: 'todo' }, moved_tasks_to: 'doing', moved_tasks: 3 },
+    });
+    expect(ids(s1, 'doing')).toEqual(['d', 'a', 'b', 'c']);
+    expect(s1.tasks.a).toMatchObject({ column_id: 'doing', status: 'IN_PROGRESS', version: 2, position: 1000 + 65536 });
+    expect(s1.tasks.c!.position).toBe(1000 + 3 * 65536);
+    expect(s1.tasks.d!.version).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 // The board as the client holds it: columns in order, each with the ids of its tasks in order,
 // and the tasks by id. Pure functions only, so that optimistic changes, their rollback and the
 // application of realtime events are unit-tested.
-import type { Board, Column, Task } from '../api/types';
+import type { Board, Column, Task, TasksUnassigned } from '../api/types';
 
 export interface BoardColumnState extends Column {
   taskIds: string[];
@@ -38,6 +38,7 @@ export type BoardAction =
   | { type: 'reorderColumns'; ids: string[] }
   | { type: 'restoreColumns'; columns: BoardColumnState[] };
 
+/** A board event of the project's room (docs/openapi.yaml `BoardEvent`), in sequence order. */
 export interface BoardEvent {
   type: string;
   seq?: number;
@@ -45,22 +46,17 @@ export interface BoardEvent {
   index?: number;
   moved_tasks_to?: string | null;
   moved_tasks?: number;
+  /** task.created: the id the creating client gave its request (newer servers). */
+  client_request_id?: string;
 }
 
-export type SeqVerdict = 'apply' | 'stale' | 'gap';
-
-/**
- * Board events carry the project's board sequence, incremented by one per write: the next one is
- * applied, an old one (already reflected, e.g. by a re-fetch) is dropped, and a jump means events
- * were missed and the board must be re-fetched.
- */
-export function checkSeq(current: number | null, incoming: number | undefined): SeqVerdict {
-  if (current === null) return 'stale'; // not loaded yet: the load in progress reflects it
-  if (incoming === undefined) return 'apply';
-  if (incoming <= current) return 'stale';
-  if (incoming === current + 1) return 'apply';
-  return 'gap';
+/** The id of the optimistic copy of a task being created with this client request id. */
+export function optimisticId(clientRequestId: string): string {
+  return `tmp-${clientRequestId}`;
 }
+
+/** The gap the server leaves between the positions of tasks it appends (move_column_tasks). */
+const POSITION_STEP = 65536;
 
 function byPosition(a: { position: number; id: string }, b: { position: number; id: string }): number {
   return a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -147,13 +143,39 @@ function upsertColumn(state: BoardState, column: Column): BoardState {
     const columns = [...state.columns];
     const old = columns[at]!;
     columns[at] = { ...old, ...column, taskIds: old.taskIds };
-    return { ...state, columns };
+    return { ...state, columns, tasks: followColumnStatus(state.tasks, old.taskIds, column.status) };
   }
   const columns = [...state.columns, { ...column, taskIds: [] }].sort(byPosition);
   return { ...state, columns };
 }
 
-function removeColumn(state: BoardState, columnId: string, moveTasksTo?: string | null): BoardState {
+/** A column's tasks take its status, as the server does (without changing their version). */
+function followColumnStatus(tasks: Record<string, Task>, ids: string[], status: Column['status']): Record<string, Task> {
+  let next = tasks;
+  for (const id of ids) {
+    const t = next[id];
+    if (!t || t.status === status) continue;
+    if (next === tasks) next = { ...tasks };
+    next[id] = { ...t, status };
+  }
+  return next;
+}
+
+/** Each task whose assignee left the project, as the server changed it (its version went up). */
+function unassignTasks(state: BoardState, data: TasksUnassigned): BoardState {
+  const tasks = { ...state.tasks };
+  for (const id of data.task_ids ?? []) {
+    const t = tasks[id];
+    if (t) tasks[id] = { ...t, assignee_id: null, version: t.version + 1 };
+  }
+  return { ...state, tasks };
+}
+
+/**
+ * Deletes a column. Its tasks go after the last task of `moveTasksTo`, in their order; `confirmed`
+ * is true for the server's event, which changed their version and positions as mirrored here.
+ */
+function removeColumn(state: BoardState, columnId: string, moveTasksTo?: string | null, confirmed = false): BoardState {
   const col = state.columns.find((c) => c.id === columnId);
   if (!col) return state;
   let next: BoardState = { ...state, columns: state.columns.filter((c) => c.id !== columnId) };
@@ -161,10 +183,15 @@ function removeColumn(state: BoardState, columnId: string, moveTasksTo?: string 
     const target = next.columns.find((c) => c.id === moveTasksTo)!;
     const status = target.status;
     const tasks = { ...next.tasks };
-    for (const id of col.taskIds) {
+    const positions = target.taskIds.map((id) => tasks[id]?.position ?? 0);
+    const base = positions.length > 0 ? Math.max(...positions) : 0;
+    col.taskIds.forEach((id, i) => {
       const t = tasks[id];
-      if (t) tasks[id] = { ...t, column_id: moveTasksTo, status };
-    }
+      if (!t) return;
+      tasks[id] = confirmed
+        ? { ...t, column_id: moveTasksTo, status, version: t.version + 1, position: base + (i + 1) * POSITION_STEP }
+        : { ...t, column_id: moveTasksTo, status };
+    });
     next = {
       ...next,
       tasks,
@@ -195,7 +222,11 @@ function applyEvent(state: BoardState, ev: BoardEvent): BoardState {
   const seq = ev.seq ?? state.seq;
   const next = (s: BoardState): BoardState => ({ ...s, seq });
   switch (ev.type) {
-    case 'task.created':
+    case 'task.created': {
+      // The echo of our own create: its optimistic copy goes, whether or not the POST answered.
+      const echoed = ev.client_request_id ? removeTask(state, optimisticId(ev.client_request_id)) : state;
+      return next(upsertTask(echoed, ev.data as Task));
+    }
     case 'task.updated':
       return next(upsertTask(state, ev.data as Task));
     case 'task.moved':
@@ -206,7 +237,9 @@ function applyEvent(state: BoardState, ev: BoardEvent): BoardState {
     case 'column.updated':
       return next(upsertColumn(state, ev.data as Column));
     case 'column.deleted':
-      return next(removeColumn(state, (ev.data as Column).id, ev.moved_tasks_to));
+      return next(removeColumn(state, (ev.data as Column).id, ev.moved_tasks_to, true));
+    case 'tasks.unassigned':
+      return next(unassignTasks(state, ev.data as TasksUnassigned));
     case 'columns.reordered': {
       const d = ev.data as { items?: Column[] } | Column[];
       const items = Array.isArray(d) ? d : (d.items ?? []);
@@ -215,7 +248,7 @@ function applyEvent(state: BoardState, ev: BoardEvent): BoardState {
       return next(reorderColumns(s, [...items].sort(byPosition).map((c) => c.id)));
     }
     default:
-      return state;
+      return next(state);
   }
 }
 
@@ -254,11 +287,6 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
     case 'restoreColumns':
       return { ...state, columns: action.columns };
   }
-}
-
-/** Whether an event should be applied, ignored, or reveals a gap (re-fetch the board). */
-export function classifyEvent(state: BoardState, ev: BoardEvent): SeqVerdict {
-  return checkSeq(state.seq, ev.seq);
 }
 
 export interface TaskFilterState {

@@ -1,10 +1,12 @@
-// The live board of a project: loaded over REST, kept current by the room's events (re-fetched on
-// a sequence gap or after a reconnect), changed optimistically and rolled back when refused.
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+// The live board of a project: loaded over REST, kept current by the room's events (put in
+// sequence order; re-fetched when one stays missing, and after every (re)subscription), changed
+// optimistically and rolled back when refused.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api/client';
 import type { Task, TaskInput } from '../api/types';
-import type { ProjectRoom } from '../realtime/projectRoom';
-import { boardReducer, checkSeq, emptyBoard, findTask, type BoardEvent, type BoardState } from './boardState';
+import type { LostReason, ProjectRoom } from '../realtime/projectRoom';
+import { boardReducer, emptyBoard, findTask, optimisticId, type BoardEvent, type BoardState } from './boardState';
+import { EventSequencer } from './sequencer';
 
 const BOARD_EVENTS = new Set([
   'task.created',
@@ -15,9 +17,18 @@ const BOARD_EVENTS = new Set([
   'column.updated',
   'column.deleted',
   'columns.reordered',
+  'tasks.unassigned',
 ]);
 
-let tempCounter = 0;
+/** How long an event that skips ahead waits for the missing one before the board is re-fetched. */
+export const GAP_WAIT_MS = 1000;
+
+/** An id for one create request: 1..64 of [A-Za-z0-9_-], unique enough to match its echo. */
+export function newClientRequestId(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
 
 export interface BoardApi {
   state: BoardState;
@@ -37,25 +48,26 @@ export function useBoard(
   projectId: string,
   room: ProjectRoom,
   notify: (text: string) => void,
-  onLost: (reason: string) => void,
+  onLost: (reason: LostReason) => void,
 ): BoardApi {
   const [state, dispatch] = useReducer(boardReducer, emptyBoard);
   const [loadError, setLoadError] = useState<string | null>(null);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const seqRef = useRef<number | null>(null);
   const loading = useRef<Promise<void> | null>(null);
   const again = useRef(false);
-  const buffered = useRef<BoardEvent[]>([]);
+  const reloadRef = useRef<() => Promise<void>>(() => Promise.resolve());
 
-  const applyEvent = useCallback(function apply(ev: BoardEvent): 'ok' | 'gap' {
-    const verdict = checkSeq(seqRef.current, ev.seq);
-    if (verdict === 'stale') return 'ok';
-    if (verdict === 'gap') return 'gap';
-    if (ev.seq !== undefined) seqRef.current = ev.seq;
-    dispatch({ type: 'event', event: ev });
-    return 'ok';
-  }, []);
+  const sequencer = useMemo(
+    () =>
+      new EventSequencer<BoardEvent>({
+        apply: (ev) => dispatch({ type: 'event', event: ev }),
+        resync: () => void reloadRef.current(),
+        gapWaitMs: GAP_WAIT_MS,
+      }),
+    [],
+  );
+  useEffect(() => () => sequencer.dispose(), [sequencer]);
 
   const reload = useCallback((): Promise<void> => {
     if (loading.current) {
@@ -65,24 +77,17 @@ export function useBoard(
     const run = (async () => {
       do {
         again.current = false;
-        buffered.current = [];
+        sequencer.beginLoad();
         try {
           const board = await api.getBoard(projectId);
-          seqRef.current = board.board_seq;
           dispatch({ type: 'loaded', board });
           setLoadError(null);
-          // Events that arrived while loading: apply those after the snapshot, in order.
-          const pending = buffered.current.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-          buffered.current = [];
-          for (const ev of pending) {
-            if (applyEvent(ev) === 'gap') {
-              again.current = true;
-              break;
-            }
-          }
+          // Events that arrived while loading: those after the snapshot are applied, in order.
+          sequencer.loaded(board.board_seq);
         } catch (e) {
+          sequencer.loadFailed();
           if (e instanceof ApiError && e.status === 404) {
-            onLost('not_found');
+            onLost('removed');
             return;
           }
           setLoadError(
@@ -98,41 +103,24 @@ export function useBoard(
       loading.current = null;
     });
     return loading.current;
-  }, [projectId, applyEvent, onLost]);
+  }, [projectId, onLost, sequencer]);
+  reloadRef.current = reload;
 
   useEffect(() => {
     void reload();
   }, [reload]);
 
-  // Our own task.created may arrive before the POST answers: the optimistic copy then goes at once.
-  const dropEchoedTemp = useCallback((task: Task) => {
-    const tasks = stateRef.current.tasks;
-    const temp = Object.keys(tasks).find(
-      (id) => id.startsWith('tmp-') && tasks[id]!.title === task.title && tasks[id]!.column_id === task.column_id,
-    );
-    if (temp) dispatch({ type: 'removeTask', taskId: temp });
-  }, []);
-
   useEffect(() => {
     const offEvent = room.onEvent((env) => {
-      if (!BOARD_EVENTS.has(env.type)) return;
-      const ev = env as unknown as BoardEvent;
-      if (loading.current) {
-        buffered.current.push(ev);
-        return;
-      }
-      if (ev.type === 'task.created') dropEchoedTemp(ev.data as Task);
-      if (applyEvent(ev) === 'gap') void reload();
+      if (BOARD_EVENTS.has(env.type)) sequencer.push(env as unknown as BoardEvent);
     });
-    const offSync = room.onSync((seq, resumed) => {
-      if (loading.current) return;
-      if (resumed || seq === null || seqRef.current === null || seq > seqRef.current) void reload();
-    });
+    // Subscribed (again): events flow from here on, so a board read now misses nothing.
+    const offSync = room.onSync(() => void reload());
     return () => {
       offEvent();
       offSync();
     };
-  }, [room, applyEvent, reload, dropEchoedTemp]);
+  }, [room, reload, sequencer]);
 
   const refused = useCallback(
     (e: unknown, what: string) => {
@@ -164,7 +152,8 @@ export function useBoard(
 
   const createTask = useCallback(
     async (input: TaskInput & { title: string; column_id: string }) => {
-      const tempId = `tmp-${++tempCounter}`;
+      const requestId = newClientRequestId();
+      const tempId = optimisticId(requestId);
       const col = stateRef.current.columns.find((c) => c.id === input.column_id);
       const now = new Date().toISOString();
       const temp: Task = {
@@ -185,7 +174,7 @@ export function useBoard(
       };
       dispatch({ type: 'upsertTask', task: temp, index: col ? col.taskIds.length : 0 });
       try {
-        const task = await api.createTask(projectId, input);
+        const task = await api.createTask(projectId, { ...input, client_request_id: requestId });
         dispatch({ type: 'removeTask', taskId: tempId });
         dispatch({ type: 'upsertTask', task });
         return task;
@@ -284,6 +273,8 @@ export function useBoard(
       dispatch({ type: 'removeColumn', columnId, moveTasksTo });
       try {
         await api.deleteColumn(projectId, columnId, moveTasksTo ?? undefined);
+        // The moved tasks got new versions and positions that the answer (204) does not carry.
+        if (moveTasksTo) void reload();
       } catch (e) {
         notify(describeError(e, 'Deleting the column'));
         void reload();

@@ -13,6 +13,7 @@ function msg(id: string, at: number, extra: Partial<Message> = {}): Message {
     created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, at)).toISOString(),
     edited_at: null,
     deleted_at: null,
+    cursor: `c${id}`,
     ...extra,
   };
 }

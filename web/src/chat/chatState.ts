@@ -2,7 +2,9 @@
 // events and optimistic sends are merged here: one entry per id, the most recent copy winning.
 import type { Message } from '../api/types';
 
-export interface ChatMessage extends Message {
+export interface ChatMessage extends Omit<Message, 'cursor'> {
+  /** Opaque position for `before`/`after` paging (absent on a message not yet confirmed). */
+  cursor?: string;
   /** A message sent by this client that the server has not confirmed yet. */
   pending?: boolean;
   /** The client's temporary id of an optimistic message, kept once confirmed for React keys. */
@@ -18,7 +20,7 @@ export interface ChatState {
 
 export const emptyChat: ChatState = { messages: [], hasMore: true, loaded: false };
 
-function compare(a: Message, b: Message): number {
+function compare(a: ChatMessage, b: ChatMessage): number {
   if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -81,7 +81,7 @@ export function useChat(projectId: string, room: ProjectRoom, me: User, notify: 
         }
       }
     });
-    const offSync = room.onSync((_seq, resumed) => {
+    const offSync = room.onSync((resumed) => {
       if (resumed) void catchUp();
     });
     return () => {

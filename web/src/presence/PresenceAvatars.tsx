@@ -1,21 +1,26 @@
 import type { Member, User } from '../api/types';
 import { Avatar } from '../ui/Avatar';
-import type { PresenceState } from './presenceState';
+import { presentPerson, type PresenceState } from './presenceState';
 
 export function PresenceAvatars({ presence, members, me }: { presence: PresenceState; members: Member[]; me: User }) {
-  const names = new Map(members.map((m) => [m.user_id, m.name]));
   const ids = Object.keys(presence);
-  if (!ids.includes(me.id)) ids.unshift(me.id);
   const sorted = [me.id, ...ids.filter((id) => id !== me.id)];
   const shown = sorted.slice(0, 5);
   const more = sorted.length - shown.length;
   return (
     <div className="presence" data-testid="presence" aria-label={`${sorted.length} here now`}>
       {shown.map((id) => {
-        const name = id === me.id ? me.name : (names.get(id) ?? presence[id]?.name ?? 'Someone');
+        const { name, avatarUrl } = presentPerson(id, presence, members, me);
         return (
           <span key={id} className="presence-item">
-            <Avatar id={id} name={name} size={30} testId={`presence-avatar-${id}`} title={id === me.id ? `${name} (you)` : `${name} is here`} />
+            <Avatar
+              id={id}
+              name={name}
+              url={avatarUrl}
+              size={30}
+              testId={`presence-avatar-${id}`}
+              title={id === me.id ? `${name} (you)` : `${name} is here`}
+            />
           </span>
         );
       })}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer } from 'react';
 import { api } from '../api/client';
 import type { ProjectRoom } from '../realtime/projectRoom';
-import { presenceReducer } from './presenceState';
+import { presenceAction, presenceReducer } from './presenceState';
 
 export function usePresence(projectId: string, room: ProjectRoom) {
   const [state, dispatch] = useReducer(presenceReducer, {});
@@ -15,10 +15,8 @@ export function usePresence(projectId: string, room: ProjectRoom) {
   }, [projectId]);
   useEffect(() => {
     const offEvent = room.onEvent((ev) => {
-      const d = ev.data as { user_id?: string; name?: string } | undefined;
-      if (!d?.user_id) return;
-      if (ev.type === 'presence.joined') dispatch({ type: 'joined', user_id: d.user_id, name: d.name });
-      if (ev.type === 'presence.left') dispatch({ type: 'left', user_id: d.user_id });
+      const action = presenceAction(ev);
+      if (action) dispatch(action);
     });
     // After (re)subscribing we are in the room ourselves; the snapshot says who else is.
     const offSync = room.onSync(() => void load());

@@ -114,7 +114,7 @@ export function MembersPanel({
       <ul className="member-list card" data-testid="member-list">
         {sorted.map((m) => (
           <li key={m.user_id} className="member" data-testid={`member-${m.user_id}`} data-email={m.email}>
-            <Avatar id={m.user_id} name={m.name} size={34} />
+            <Avatar id={m.user_id} name={m.name} url={m.avatar_url} size={34} />
             <div className="member-who">
               <div className="strong">
                 {m.name}

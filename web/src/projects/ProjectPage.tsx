@@ -9,7 +9,7 @@ import { useChat } from '../chat/useChat';
 import { PresenceAvatars } from '../presence/PresenceAvatars';
 import { usePresence } from '../presence/usePresence';
 import { realtime } from '../realtime/client';
-import { useProjectRoom } from '../realtime/projectRoom';
+import { useProjectRoom, type LostReason } from '../realtime/projectRoom';
 import { linkHandler, navigate } from '../router';
 import { Icon } from '../ui/Dialog';
 import { useToast } from '../ui/Toasts';
@@ -27,16 +27,11 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
   const lostRef = useRef(false);
 
   const onLost = useCallback(
-    (reason: string) => {
+    (reason: LostReason) => {
       if (lostRef.current) return;
       lostRef.current = true;
       setLost(true);
-      toast.show(
-        reason === 'deleted' || reason === 'project_deleted'
-          ? 'This project was deleted.'
-          : 'You no longer have access to this project.',
-        'info',
-      );
+      toast.show(reason === 'deleted' ? 'This project was deleted.' : 'You no longer have access to this project.', 'info');
       navigate('/projects', { replace: true });
     },
     [toast],
@@ -54,7 +49,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
       setProject(p);
       setMembers(m.items);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) onLost('not_found');
+      if (e instanceof ApiError && e.status === 404) onLost('removed');
     }
   }, [projectId, onLost]);
 
@@ -67,7 +62,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
     const offEvent = room.onEvent((ev) => {
       if (ev.type.startsWith('member.') || ev.type.startsWith('project.')) void loadProject();
     });
-    const offSync = room.onSync((_s, resumed) => {
+    const offSync = room.onSync((resumed) => {
       if (resumed) void loadProject();
     });
     return () => {

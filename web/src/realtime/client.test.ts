@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff';
-import { RealtimeClient, type SocketLike } from './client';
+import { RealtimeClient, RequestError, type SocketLike } from './client';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -80,18 +80,20 @@ describe('backoff', () => {
 });
 
 describe('realtime client', () => {
-  it('subscribes rooms once ready and reports the room sequence', () => {
+  it('subscribes rooms once ready and reports the subscription when acknowledged', () => {
     const { client, sockets } = setup();
-    const seen: [number | null, boolean][] = [];
-    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (seq, resumed) => seen.push([seq, resumed]) });
+    const seen: boolean[] = [];
+    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (resumed) => seen.push(resumed) });
     client.start();
     expect(client.status).toBe('connecting');
     connect(sockets[0]!);
     expect(client.status).toBe('online');
     const sub = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
     expect(sub.room).toBe('project:1');
-    sockets[0]!.receive({ type: 'ack', id: sub.id, data: { seq: 7 } });
-    expect(seen).toEqual([[7, false]]);
+    expect(seen).toEqual([]);
+    // The server's ack carries no data (docs/websocket.md): nothing is read from it.
+    sockets[0]!.receive({ type: 'ack', id: sub.id, room: 'project:1', data: null });
+    expect(seen).toEqual([false]);
   });
 
   it('routes room events to the room', () => {
@@ -107,12 +109,12 @@ describe('realtime client', () => {
 
   it('reconnects with growing delays, resubscribes and asks for a resync', () => {
     const { client, sockets, fire, reconnectTimers } = setup();
-    const seen: [number | null, boolean][] = [];
-    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (seq, resumed) => seen.push([seq, resumed]) });
+    const seen: boolean[] = [];
+    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (resumed) => seen.push(resumed) });
     client.start();
     connect(sockets[0]!);
     const sub0 = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
-    sockets[0]!.receive({ type: 'ack', id: sub0.id, data: { seq: 3 } });
+    sockets[0]!.receive({ type: 'ack', id: sub0.id, data: null });
 
     sockets[0]!.drop();
     expect(client.status).toBe('offline');
@@ -124,11 +126,8 @@ describe('realtime client', () => {
     connect(sockets[3]!);
     const sub = sockets[3]!.sent.find((m) => m.type === 'subscribe')!;
     expect(sub.room).toBe('project:1');
-    sockets[3]!.receive({ type: 'ack', id: sub.id, data: { seq: 9 } });
-    expect(seen).toEqual([
-      [3, false],
-      [9, true],
-    ]);
+    sockets[3]!.receive({ type: 'ack', id: sub.id, data: null });
+    expect(seen).toEqual([false, true]);
     // A good connection resets the backoff.
     sockets[3]!.drop();
     expect(reconnectTimers()[0]!.ms).toBe(100);
@@ -152,7 +151,7 @@ describe('realtime client', () => {
     const seen: string[] = [];
     client.subscribe('project:1', {
       onEvent: (e) => seen.push(e.type),
-      onSubscribed: (_s, resumed) => seen.push(`sync:${resumed}`),
+      onSubscribed: (resumed) => seen.push(`sync:${resumed}`),
     });
     client.start();
     connect(sockets[0]!);
@@ -219,5 +218,130 @@ describe('realtime client', () => {
     expect(sockets[0]!.closed).toBe(true);
     expect(client.status).toBe('offline');
     expect(timers.some((t) => t.ms === 100 && !t.cleared)).toBe(true);
+  });
+
+  it('times out a request that gets no answer, rejects it, reconnects, resubscribes and resyncs', async () => {
+    const { client, sockets, timers } = setup();
+    const seen: boolean[] = [];
+    client.subscribe('project:1', { onEvent: () => undefined, onSubscribed: (resumed) => seen.push(resumed) });
+    client.start();
+    connect(sockets[0]!);
+    const sub = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
+    sockets[0]!.receive({ type: 'ack', id: sub.id, data: null });
+
+    const answer = client.request({ type: 'typing', room: 'project:1', data: {} });
+    const sent = sockets[0]!.sent.at(-1)!;
+    expect(typeof sent.id).toBe('string');
+    const timeout = timers.find((t) => t.ms === 10000 && !t.cleared)!;
+    timeout.cleared = true;
+    timeout.fn();
+    await expect(answer).rejects.toMatchObject({ code: 'timeout' });
+    // The connection is presumed broken: closed, and a new one is on its way.
+    expect(sockets[0]!.closed).toBe(true);
+    expect(client.status).toBe('offline');
+    const reconnect = timers.find((t) => t.ms === 100 && !t.cleared)!;
+    reconnect.cleared = true;
+    reconnect.fn();
+    connect(sockets[1]!);
+    const again = sockets[1]!.sent.find((m) => m.type === 'subscribe')!;
+    expect(again.room).toBe('project:1');
+    sockets[1]!.receive({ type: 'ack', id: again.id, data: null });
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('answers each request by its own id, and rejects on error with its code', async () => {
+    const { client, sockets } = setup();
+    client.start();
+    connect(sockets[0]!);
+    const first = client.request({ type: 'unsubscribe', room: 'project:1' });
+    const second = client.request({ type: 'typing', room: 'project:2', data: {} });
+    const [m1, m2] = sockets[0]!.sent.slice(-2);
+    expect(m1!.id).not.toBe(m2!.id);
+    sockets[0]!.receive({ type: 'error', id: m2!.id, data: { code: 'not_found', message: 'subscribe first' } });
+    sockets[0]!.receive({ type: 'ack', id: m1!.id, room: 'project:1', data: null });
+    await expect(first).resolves.toMatchObject({ type: 'ack', id: m1!.id });
+    const e = await second.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(RequestError);
+    expect((e as RequestError).code).toBe('not_found');
+    expect(client.status).toBe('online');
+  });
+
+  it('rejects waiting requests when the connection drops, and refuses requests while offline', async () => {
+    const { client, sockets } = setup();
+    client.start();
+    connect(sockets[0]!);
+    const waiting = client.request({ type: 'ping' });
+    sockets[0]!.drop();
+    await expect(waiting).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(client.request({ type: 'ping' })).rejects.toMatchObject({ code: 'offline' });
+  });
+
+  it('retries a subscription the server failed to make, instead of reporting the room lost', () => {
+    const { client, sockets, timers } = setup();
+    const refused: string[] = [];
+    const seen: boolean[] = [];
+    client.subscribe('project:1', {
+      onEvent: () => undefined,
+      onRefused: (c) => refused.push(c),
+      onSubscribed: (resumed) => seen.push(resumed),
+    });
+    client.start();
+    connect(sockets[0]!);
+    const sub = sockets[0]!.sent.find((m) => m.type === 'subscribe')!;
+    sockets[0]!.receive({ type: 'error', id: sub.id, data: { code: 'unavailable', message: 'try again' } });
+    expect(refused).toEqual([]);
+    const retry = timers.find((t) => t.ms === 1000 && !t.cleared)!;
+    retry.cleared = true;
+    retry.fn();
+    const again = sockets[0]!.sent.filter((m) => m.type === 'subscribe');
+    expect(again).toHaveLength(2);
+    sockets[0]!.receive({ type: 'ack', id: again[1]!.id, data: null });
+    // Events may have been sent while the room was not subscribed: the owner re-fetches.
+    expect(seen).toEqual([true]);
+  });
+
+  it('waits longer before reconnecting when closed for flooding or an overloaded server', () => {
+    for (const code of [4429, 1013]) {
+      const { client, sockets, reconnectTimers } = setup();
+      client.start();
+      connect(sockets[0]!);
+      sockets[0]!.drop(code);
+      expect(client.status).toBe('offline');
+      expect(reconnectTimers()[0]!.ms).toBeGreaterThanOrEqual(5000);
+    }
+    const { client, sockets, reconnectTimers } = setup();
+    client.start();
+    connect(sockets[0]!);
+    sockets[0]!.drop(4408); // slow consumer: come back soon and resync
+    expect(reconnectTimers()[0]!.ms).toBe(100);
+  });
+
+  it('treats 4401 (the session was signed out elsewhere) as signed out', () => {
+    const { client, sockets, reconnectTimers } = setup();
+    const statuses: string[] = [];
+    client.onStatus((st) => statuses.push(st));
+    client.start();
+    connect(sockets[0]!);
+    sockets[0]!.drop(4401);
+    expect(statuses.at(-1)).toBe('unauthenticated');
+    expect(reconnectTimers()).toHaveLength(0);
+  });
+
+  it('replaces a connection on which the server never says ready', () => {
+    const { client, sockets, timers } = setup();
+    client.start();
+    sockets[0]!.open();
+    expect(client.status).toBe('connecting');
+    const wait = timers.find((t) => t.ms === 10000 && !t.cleared)!;
+    wait.cleared = true;
+    wait.fn();
+    expect(sockets[0]!.closed).toBe(true);
+    const reconnect = timers.find((t) => t.ms === 100 && !t.cleared)!;
+    reconnect.cleared = true;
+    reconnect.fn();
+    connect(sockets[1]!);
+    expect(client.status).toBe('online');
+    // Once ready, that timer is gone: nothing replaces a good connection.
+    expect(timers.filter((t) => t.ms === 10000 && !t.cleared)).toHaveLength(0);
   });
 });

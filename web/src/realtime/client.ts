@@ -1,6 +1,8 @@
 // The one WebSocket of the app (docs/websocket.md). It authenticates by the session cookie sent
 // with the upgrade, keeps the set of rooms it should be in, re-subscribes them after every
 // reconnect (with backoff) and tells each room's owner to re-fetch what it may have missed.
+// Every message sent with an `id` must be answered (ack, pong or error with that id) within a
+// bound; one that is not means the connection is broken, and it is replaced.
 import { Backoff } from './backoff';
 
 export interface Envelope {
@@ -29,12 +31,23 @@ export interface RoomHandlers {
   /** Every event of the room. */
   onEvent(ev: Envelope): void;
   /**
-   * The room is (again) subscribed. `seq` is the room's current sequence from the ack; `resumed`
-   * is true after a reconnect or a server `resync`, when events may have been missed.
+   * The room is (again) subscribed: events flow from now on, so state fetched after this is
+   * complete. `resumed` is true after a reconnect or a server `resync`, when events were missed.
    */
-  onSubscribed?(seq: number | null, resumed: boolean): void;
+  onSubscribed?(resumed: boolean): void;
   /** The subscription was refused (not a member, or the project is gone). */
   onRefused?(code: string): void;
+}
+
+/** A request that got `error`, or none in time, or whose connection went away first. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message?: string,
+  ) {
+    super(message ?? code);
+    this.name = 'RequestError';
+  }
 }
 
 export interface RealtimeOptions {
@@ -43,26 +56,47 @@ export interface RealtimeOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
   backoff?: Backoff;
-  /** App-level ping interval; a connection that answers nothing within `pongTimeoutMs` is dropped. */
+  /** App-level ping interval; a ping not answered within `pongTimeoutMs` drops the connection. */
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
+  /** How long any other request may go unanswered before the connection is presumed broken. */
+  requestTimeoutMs?: number;
+  /** The least delay before reconnecting after the server said it is busy or we were too fast. */
+  busyDelayMs?: number;
 }
 
 const OPEN = 1;
+/** Subscribe errors that mean "you may not": the others (a server fault, a timeout) are retried. */
+const REFUSALS = new Set(['not_found', 'forbidden']);
+/** Request failures that are about the connection, not the room. */
+const LOCAL_FAILURES = new Set(['timeout', 'disconnected', 'closed', 'offline']);
+/** Close codes after which reconnecting at once would only add load: rate limited, try later. */
+const BUSY_CLOSES = new Set([4429, 1013]);
+
+interface Pending {
+  /** Called once: with the answer, or with why there is none. */
+  done(answer: Envelope | RequestError): void;
+  timer: unknown;
+}
 
 export class RealtimeClient {
   private socket: SocketLike | null = null;
   private readonly rooms = new Map<string, Set<RoomHandlers>>();
   private readonly listeners = new Set<(ev: Envelope) => void>();
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
-  private readonly pendingSubscribe = new Map<string, string>(); // request id -> room
+  private readonly pending = new Map<string, Pending>();
+  /** Rooms whose subscription this connection has confirmed. */
+  private readonly subscribed = new Set<string>();
+  /** Rooms whose subscribe failed for a passing reason, with the timer of the next attempt. */
+  private readonly retries = new Map<string, { timer: unknown; attempt: number }>();
   private status_: ConnectionStatus = 'offline';
   private nextId = 1;
   private reconnectTimer: unknown = null;
   private pingTimer: unknown = null;
-  private pongTimer: unknown = null;
+  private readyTimer: unknown = null;
   private stopped = true;
   private everReady = false;
+  private resumed = false;
   private readonly backoff: Backoff;
   private readonly createSocket: (url: string) => SocketLike;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -88,19 +122,8 @@ export class RealtimeClient {
   stop(): void {
     this.stopped = true;
     this.clearTimers();
-    const s = this.socket;
-    this.socket = null;
-    if (s) {
-      s.onclose = null;
-      s.onmessage = null;
-      s.onerror = null;
-      s.onopen = null;
-      try {
-        s.close(1000, 'bye');
-      } catch {
-        /* already closed */
-      }
-    }
+    this.failPending('closed');
+    this.dropSocket(1000, 'bye');
     this.everReady = false;
     this.setStatus('offline');
   }
@@ -110,9 +133,8 @@ export class RealtimeClient {
     this.backoff.reset();
     if (this.stopped) return;
     this.clearTimers();
-    if (this.socket) {
-      this.dropSocket();
-    }
+    this.failPending('disconnected');
+    this.dropSocket(4000, 'reconnect');
     this.open();
   }
 
@@ -138,25 +160,50 @@ export class RealtimeClient {
     set.add(handlers);
     if (first) {
       if (this.status_ === 'online') this.sendSubscribe(room);
-    } else if (this.status_ === 'online') {
-      handlers.onSubscribed?.(null, false);
+    } else if (this.subscribed.has(room)) {
+      handlers.onSubscribed?.(false); // else it hears of it with the others
     }
     return () => {
       const s = this.rooms.get(room);
-      if (!s) return;
-      s.delete(handlers);
-      if (s.size === 0) {
-        this.rooms.delete(room);
-        if (this.status_ === 'online') this.send({ type: 'unsubscribe', room });
-      }
+      if (!s || !s.delete(handlers) || s.size > 0) return;
+      this.rooms.delete(room);
+      this.subscribed.delete(room);
+      this.cancelRetry(room);
+      if (this.status_ === 'online') this.call({ type: 'unsubscribe', room }, () => undefined);
     };
   }
 
-  /** Sends a message if connected; returns whether it was sent. */
+  /** Sends a message that expects no answer, if connected; returns whether it was sent. */
   send(env: Envelope): boolean {
     if (!this.socket || this.socket.readyState !== OPEN || this.status_ !== 'online') return false;
     this.socket.send(JSON.stringify(env));
     return true;
+  }
+
+  /**
+   * Sends a message with a fresh `id` and resolves with its answer (`ack` or `pong`); rejects on
+   * `error` (its code), when offline, when the connection goes, or when no answer comes in time,
+   * in which case the connection is presumed broken and replaced.
+   */
+  request(env: Envelope, timeoutMs?: number): Promise<Envelope> {
+    return new Promise<Envelope>((resolve, reject) => {
+      this.call(env, (answer) => (answer instanceof RequestError ? reject(answer) : resolve(answer)), timeoutMs);
+    });
+  }
+
+  /** `request` with a callback, called synchronously when the answer is handled. */
+  private call(env: Envelope, done: Pending['done'], timeoutMs = this.opts.requestTimeoutMs ?? 10000): void {
+    const id = String(this.nextId++);
+    if (!this.send({ ...env, id })) {
+      done(new RequestError('offline'));
+      return;
+    }
+    const timer = this.setTimer(() => {
+      if (!this.pending.delete(id)) return;
+      done(new RequestError('timeout', `no answer to ${env.type} within ${timeoutMs} ms`));
+      this.connectionBroken();
+    }, timeoutMs);
+    this.pending.set(id, { done, timer });
   }
 
   private setStatus(s: ConnectionStatus): void {
@@ -175,44 +222,75 @@ export class RealtimeClient {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
-      // Authenticated by the cookie: the server sends `ready` by itself.
+    // Authenticated by the cookie, the server sends `ready` by itself; a connection that neither
+    // gets it nor closes in time (a failed authentication that says nothing) is replaced.
+    this.readyTimer = this.setTimer(() => {
+      this.readyTimer = null;
+      if (this.socket === socket) this.connectionBroken();
+    }, this.opts.requestTimeoutMs ?? 10000);
+    socket.onopen = () => undefined;
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.handleFrame(ev.data);
     };
-    socket.onmessage = (ev) => this.handleFrame(ev.data);
     socket.onerror = () => {
       /* onclose follows */
     };
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.subscribed.clear();
       this.clearTimers();
+      this.failPending('disconnected');
       if (this.stopped) return;
       if (ev.code === 4401) {
-        // The session is gone; the app decides (sign-in screen) and calls reconnectNow() later.
+        // The session is gone (signed out here or elsewhere); the app decides (sign-in screen)
+        // and calls reconnectNow() if the session turns out to be fine.
         this.setStatus('unauthenticated');
         return;
       }
-      this.scheduleReconnect();
+      this.scheduleReconnect(BUSY_CLOSES.has(ev.code) ? (this.opts.busyDelayMs ?? 5000) : 0);
     };
   }
 
-  private dropSocket(): void {
+  private dropSocket(code: number, reason: string): void {
     const s = this.socket;
     this.socket = null;
+    this.subscribed.clear();
     if (!s) return;
     s.onclose = null;
     s.onmessage = null;
+    s.onerror = null;
+    s.onopen = null;
     try {
-      s.close(4000, 'reconnect');
+      s.close(code, reason);
     } catch {
-      /* ignore */
+      /* already closed */
     }
   }
 
-  private scheduleReconnect(): void {
+  /** No answer in time: whatever the browser thinks, this connection is of no use. */
+  private connectionBroken(): void {
+    if (this.stopped) return;
+    this.clearTimers();
+    this.failPending('disconnected');
+    this.dropSocket(4000, 'no answer');
+    this.scheduleReconnect();
+  }
+
+  private failPending(code: string): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) {
+      this.clearTimer(p.timer);
+      p.done(new RequestError(code));
+    }
+  }
+
+  private scheduleReconnect(atLeastMs = 0): void {
     this.setStatus('offline');
     if (this.stopped) return;
-    const delay = this.backoff.next();
+    const next = this.backoff.next();
+    const delay = atLeastMs > next ? atLeastMs + Math.round(next / 2) : next;
     this.reconnectTimer = this.setTimer(() => {
       this.reconnectTimer = null;
       if (!this.stopped) this.open();
@@ -220,25 +298,26 @@ export class RealtimeClient {
   }
 
   private clearTimers(): void {
-    for (const t of [this.reconnectTimer, this.pingTimer, this.pongTimer]) {
+    for (const t of [this.reconnectTimer, this.pingTimer, this.readyTimer]) {
       if (t !== null) this.clearTimer(t);
     }
-    this.reconnectTimer = this.pingTimer = this.pongTimer = null;
+    this.reconnectTimer = this.pingTimer = this.readyTimer = null;
+    for (const room of [...this.retries.keys()]) this.cancelRetry(room);
   }
 
   private schedulePing(): void {
     const interval = this.opts.pingIntervalMs ?? 25000;
-    if (interval <= 0) return;
+    if (interval <= 0 || this.pingTimer !== null) return;
     this.pingTimer = this.setTimer(() => {
       this.pingTimer = null;
-      if (!this.send({ type: 'ping' })) return;
-      this.pongTimer = this.setTimer(() => {
-        // No answer: the connection is dead even if the browser has not noticed yet.
-        this.pongTimer = null;
-        this.dropSocket();
-        this.clearTimers();
-        this.scheduleReconnect();
-      }, this.opts.pongTimeoutMs ?? 10000);
+      this.call(
+        { type: 'ping' },
+        (answer) => {
+          // After a timeout the connection has already been replaced.
+          if (!(answer instanceof RequestError)) this.schedulePing();
+        },
+        this.opts.pongTimeoutMs ?? 10000,
+      );
     }, interval);
   }
 
@@ -251,15 +330,24 @@ export class RealtimeClient {
       return;
     }
     if (!env || typeof env.type !== 'string') return;
-    // Any frame shows the connection is alive.
-    if (this.pongTimer !== null) {
-      this.clearTimer(this.pongTimer);
-      this.pongTimer = null;
+
+    const answered = typeof env.id === 'string' ? this.pending.get(env.id) : undefined;
+    if (answered && (env.type === 'ack' || env.type === 'pong' || env.type === 'error')) {
+      this.pending.delete(env.id as string);
+      this.clearTimer(answered.timer);
+      if (env.type === 'error') {
+        const d = env.data as { code?: unknown; message?: unknown } | undefined;
+        const code = typeof d?.code === 'string' ? d.code : 'error';
+        answered.done(new RequestError(code, typeof d?.message === 'string' ? d.message : code));
+      } else {
+        answered.done(env);
+      }
     }
-    if (this.pingTimer === null && this.status_ === 'online') this.schedulePing();
 
     switch (env.type) {
       case 'ready': {
+        if (this.readyTimer !== null) this.clearTimer(this.readyTimer);
+        this.readyTimer = null;
         const resumed = this.everReady;
         this.everReady = true;
         this.backoff.reset();
@@ -269,31 +357,10 @@ export class RealtimeClient {
         this.schedulePing();
         break;
       }
-      case 'ack': {
-        const room = env.id !== undefined ? this.pendingSubscribe.get(env.id) : undefined;
-        if (room !== undefined && env.id !== undefined) {
-          this.pendingSubscribe.delete(env.id);
-          const data = env.data as { seq?: unknown } | undefined;
-          const seq = data && typeof data.seq === 'number' ? data.seq : null;
-          for (const h of this.rooms.get(room) ?? []) h.onSubscribed?.(seq, this.resumed);
-        }
-        break;
-      }
-      case 'error': {
-        const room = env.id !== undefined ? this.pendingSubscribe.get(env.id) : undefined;
-        if (room !== undefined && env.id !== undefined) {
-          this.pendingSubscribe.delete(env.id);
-          const code = (env.data as { code?: string } | undefined)?.code ?? 'error';
-          const handlers = [...(this.rooms.get(room) ?? [])];
-          this.rooms.delete(room);
-          for (const h of handlers) h.onRefused?.(code);
-        }
-        break;
-      }
       case 'resync': {
         const rooms = env.room ? [env.room] : [...this.rooms.keys()];
         for (const room of rooms) {
-          for (const h of this.rooms.get(room) ?? []) h.onSubscribed?.(null, true);
+          for (const h of this.rooms.get(room) ?? []) h.onSubscribed?.(true);
         }
         break;
       }
@@ -301,10 +368,16 @@ export class RealtimeClient {
         if (env.room) {
           const handlers = [...(this.rooms.get(env.room) ?? [])];
           this.rooms.delete(env.room);
+          this.subscribed.delete(env.room);
+          this.cancelRetry(env.room);
           for (const h of handlers) h.onEvent(env);
         }
         break;
       }
+      case 'ack':
+      case 'pong':
+      case 'error':
+        break;
       default:
         if (env.room) {
           for (const h of this.rooms.get(env.room) ?? []) h.onEvent(env);
@@ -313,12 +386,45 @@ export class RealtimeClient {
     for (const fn of this.listeners) fn(env);
   }
 
-  private resumed = false;
-
   private sendSubscribe(room: string): void {
-    const id = String(this.nextId++);
-    this.pendingSubscribe.set(id, room);
-    this.send({ type: 'subscribe', id, room });
+    const resumed = this.resumed || this.retries.has(room);
+    this.call({ type: 'subscribe', room }, (answer) => {
+      if (!this.rooms.has(room)) return;
+      if (!(answer instanceof RequestError)) {
+        this.retries.delete(room);
+        this.subscribed.add(room);
+        for (const h of this.rooms.get(room) ?? []) h.onSubscribed?.(resumed);
+      } else if (REFUSALS.has(answer.code)) {
+        const handlers = [...(this.rooms.get(room) ?? [])];
+        this.rooms.delete(room);
+        this.cancelRetry(room);
+        for (const h of handlers) h.onRefused?.(answer.code);
+      } else if (!LOCAL_FAILURES.has(answer.code)) {
+        // A passing fault of the server (or we were too fast): try that room again later.
+        this.retryLater(room);
+      }
+      // A timeout or a lost connection: the reconnect resubscribes every room.
+    });
+  }
+
+
+  private retryLater(room: string): void {
+    const attempt = (this.retries.get(room)?.attempt ?? 0) + 1;
+    this.cancelRetry(room);
+    const delay = Math.min(30000, 1000 * 2 ** (attempt - 1));
+    const timer = this.setTimer(() => {
+      const r = this.retries.get(room);
+      if (r) r.timer = null;
+      if (this.rooms.has(room) && this.status_ === 'online') this.sendSubscribe(room);
+    }, delay);
+    this.retries.set(room, { timer, attempt });
+  }
+
+  private cancelRetry(room: string): void {
+    const r = this.retries.get(room);
+    if (!r) return;
+    if (r.timer !== null) this.clearTimer(r.timer);
+    this.retries.delete(room);
   }
 }
 

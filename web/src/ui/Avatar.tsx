@@ -1,19 +1,26 @@
-import { hueFor, initials } from '../presence/presenceState';
+import { useState } from 'react';
+import { hueFor, initials, safeImageUrl } from '../presence/presenceState';
 
 export function Avatar({
   id,
   name,
+  url,
   size = 28,
   testId,
   title,
 }: {
   id: string;
   name: string;
+  /** The user's picture; the initials are shown without one, or when it cannot be loaded. */
+  url?: string | null;
   size?: number;
   testId?: string;
   title?: string;
 }) {
   const hue = hueFor(id);
+  const src = safeImageUrl(url);
+  const [failed, setFailed] = useState<string | null>(null);
+  const showImage = src !== null && failed !== src;
   return (
     <span
       className="avatar"
@@ -28,7 +35,19 @@ export function Avatar({
         color: `hsl(${hue} 60% 28%)`,
       }}
     >
-      {initials(name || '?')}
+      {showImage ? (
+        <img
+          className="avatar-img"
+          src={src}
+          alt=""
+          width={size}
+          height={size}
+          referrerPolicy="no-referrer"
+          onError={() => setFailed(src)}
+        />
+      ) : (
+        initials(name || '?')
+      )}
     </span>
   );
 }
