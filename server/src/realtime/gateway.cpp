@@ -90,11 +90,15 @@ void Node::forget(const std::shared_ptr<Client>& client) {
   }
 }
 
-void Node::authenticated(const std::shared_ptr<Client>& client) {
+bool Node::authenticated(const std::shared_ptr<Client>& client) {
   std::lock_guard lock(mutex_);
+  if (recently_revoked_.contains(client->session_id)) {
+    return false;
+  }
   if (clients_.contains(client)) {
     by_session_[client->session_id].push_back(client);
   }
+  return true;
 }
 
 std::vector<std::shared_ptr<Client>> Node::all() const {
@@ -111,7 +115,13 @@ void Node::revoke_sessions(const std::vector<std::string>& session_ids) {
   std::vector<std::shared_ptr<Client>> affected;
   {
     std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (recently_revoked_.size() >= sweep_at_) {
+      std::erase_if(recently_revoked_, [&](const auto& kv) { return now - kv.second > std::chrono::minutes(1); });
+      sweep_at_ = std::max<std::size_t>(1024, recently_revoked_.size() * 2);
+    }
     for (const auto& id : session_ids) {
+      recently_revoked_.insert_or_assign(id, now);
       if (auto it = by_session_.find(id); it != by_session_.end()) {
         for (const auto& w : it->second) {
           if (auto c = w.lock()) {

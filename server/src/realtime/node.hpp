@@ -3,6 +3,7 @@
 // and the registry of open connections that admission control, session revocation and
 // shutdown work on.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,8 +35,9 @@ struct Node : std::enable_shared_from_this<Node> {
   bool admit(const std::shared_ptr<Client>& client);
   // Unregisters it, whatever state it ended in (failed handshake included).
   void forget(const std::shared_ptr<Client>& client);
-  // Indexes an authenticated connection by its session, for revocation.
-  void authenticated(const std::shared_ptr<Client>& client);
+  // Indexes an authenticated connection by its session, for revocation. False when the session
+  // was revoked a moment ago (a sign-out that crossed the authentication): refuse it.
+  bool authenticated(const std::shared_ptr<Client>& client);
   std::vector<std::shared_ptr<Client>> all() const;
   std::size_t count() const;
 
@@ -53,6 +55,10 @@ struct Node : std::enable_shared_from_this<Node> {
   std::unordered_set<std::shared_ptr<Client>> clients_;
   std::unordered_map<std::string, std::size_t> per_address_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<Client>>> by_session_;
+  // Sessions revoked in the last minute, so that a socket whose authentication read the session
+  // just before its sign-out was published is still refused.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> recently_revoked_;
+  std::size_t sweep_at_ = 1024;
 };
 
 }  // namespace collabdev::realtime

@@ -86,9 +86,11 @@ awaitable<Answer> on_auth(Node& node, std::shared_ptr<Client> client, const bj::
   if (!who) {
     co_return unauthenticated("the token is invalid, expired or signed out");
   }
-  client->user_id = who->user_id;
   client->session_id = who->session_id;
-  node.authenticated(client);
+  if (!node.authenticated(client)) {
+    co_return unauthenticated("the token is invalid, expired or signed out");
+  }
+  client->user_id = who->user_id;
   auto a = ack({}, user_data(client->user_id));
   a.then.push_back(envelope("ready", nullptr, {}, user_data(client->user_id)));
   co_return a;
@@ -312,9 +314,13 @@ awaitable<void> authenticate_cookie(Node& node, std::shared_ptr<Client> client, 
     client->close(close_code::unauthenticated, "unauthenticated");
     co_return;
   }
-  client->user_id = who->user_id;
   client->session_id = who->session_id;
-  node.authenticated(client);
+  if (!node.authenticated(client)) {
+    client->send(error_envelope(nullptr, "unauthenticated", "the session cookie is invalid, expired or signed out"));
+    client->close(close_code::unauthenticated, "unauthenticated");
+    co_return;
+  }
+  client->user_id = who->user_id;
   client->send(envelope("ready", nullptr, {}, user_data(client->user_id)));
 }
 
