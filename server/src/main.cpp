@@ -21,6 +21,7 @@
 #include "modules/ops/ops.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/presence/presence.hpp"
+#include "modules/presence/project_room.hpp"
 #include "modules/projects/projects.hpp"
 #include "modules/tasks/tasks.hpp"
 #include "realtime/gateway.hpp"
@@ -81,7 +82,7 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   auth_options.cookie_secure = cfg.cookie_secure;
   auth_options.allowed_origins = cfg.allowed_origins;
   auto hasher = std::make_shared<auth::PasswordHasher>(cfg.hash_threads, 256);
-  m.auth = std::make_unique<auth::AuthService>(pool, hasher, auth_options);
+  m.auth = std::make_unique<auth::AuthService>(pool, hasher, auth_options, bus);
   m.auth->register_routes(router);
 
   m.projects = std::make_unique<projects::ProjectsService>(pool, bus, *m.auth);
@@ -89,30 +90,32 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   m.tasks = std::make_unique<tasks::TasksService>(pool, bus, *m.auth, *m.projects);
   m.tasks->register_routes(router);
 
+  // The realtime gateway: it knows no feature; each registers its room kind here.
   realtime::GatewayOptions gateway_options;
   gateway_options.allowed_origins = cfg.allowed_origins;
+  gateway_options.auth_timeout = cfg.ws_auth_timeout;
+  gateway_options.max_connections = cfg.ws_max_connections;
+  gateway_options.max_per_address = cfg.ws_max_per_address;
   auto* auth_service = m.auth.get();
-  auto* projects_service = m.projects.get();
-  m.gateway = std::make_unique<realtime::Gateway>(
-      ioc, bus,
-      [auth_service](std::string token) -> awaitable<std::optional<std::string>> {
-        auto p = co_await auth_service->authenticate_token(token);
-        co_return p ? std::optional<std::string>(p->user_id) : std::nullopt;
-      },
-      [projects_service](std::string room, std::string user) -> awaitable<std::optional<std::string>> {
-        // Only project rooms exist so far; file, page and call rooms come with their features.
-        if (!room.starts_with("project:")) {
-          co_return std::nullopt;
-        }
-        std::string project = room.substr(8);
-        try {
-          co_await projects_service->require_member(project, user);
-        } catch (const ProblemError&) {
-          co_return std::nullopt;
-        }
-        co_return project;
-      },
-      gateway_options);
+  realtime::GatewayServices gateway_services;
+  gateway_services.authenticate = [auth_service](std::string token) -> awaitable<std::optional<realtime::Identity>> {
+    std::optional<auth::Principal> p;
+    try {
+      p = co_await auth_service->authenticate_token(token);
+    } catch (const db::PoolTimeout&) {
+      throw realtime::Unavailable("the database is busy; try again");
+    }
+    if (!p) {
+      co_return std::nullopt;
+    }
+    co_return realtime::Identity{p->user_id, p->session_id};
+  };
+  gateway_services.live_sessions = [auth_service](std::vector<std::string> ids) {
+    return auth_service->live_sessions(std::move(ids));
+  };
+  gateway_services.profile = [pool](std::string user_id) { return presence::user_profile(*pool, std::move(user_id)); };
+  m.gateway = std::make_unique<realtime::Gateway>(ioc, bus, std::move(gateway_services), gateway_options);
+  m.gateway->register_room_kind(presence::project_room(bus, *m.projects));
 
   m.chat = std::make_unique<chat::ChatService>(pool, bus, *m.auth, *m.projects);
   m.chat->register_routes(router);

@@ -60,3 +60,40 @@ test('a Redis restart: writes keep working, clients get resync, events flow agai
   assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   await ws.close();
 });
+
+test('after a Redis restart, removals and sign-outs missed meanwhile take effect', async () => {
+  const port = await freePort();
+  redis?.kill('SIGKILL');
+  await server?.stop();
+  redis = await startRedis(port);
+  server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+  const api = client(server.url);
+  const owner = await signUp(api, 'Keeper');
+  const removed = await signUp(api, 'Removed');
+  const leaver = await signUp(api, 'Leaver');
+  const id = (await api.post('/api/v1/projects', { name: 'Missed' }, { token: owner.token })).json.id;
+  for (const u of [removed, leaver]) {
+    await api.post(`/api/v1/projects/${id}/members`, { email: u.email, role: 'MEMBER' }, { token: owner.token });
+  }
+  const room = `project:${id}`;
+  const removedWs = connectWs(server.url, { token: removed.token });
+  const leaverWs = connectWs(server.url, { token: leaver.token });
+  await Promise.all([removedWs.ready, leaverWs.ready]);
+  assert.equal((await removedWs.request('subscribe', { room })).type, 'ack');
+  assert.equal((await leaverWs.request('subscribe', { room })).type, 'ack');
+
+  redis.kill('SIGKILL');
+  await once(redis, 'exit');
+  // Their events are lost: nobody hears member.removed nor the session revocation.
+  assert.equal((await api.del(`/api/v1/projects/${id}/members/${removed.user.id}`, { token: owner.token })).status, 204);
+  assert.equal((await api.post('/api/v1/auth/logout', undefined, { token: leaver.token })).status, 204);
+
+  redis = await startRedis(port);
+  const revoked = await removedWs.next('room.revoked', 15000);
+  assert.equal(revoked.room, room);
+  assert.equal((await leaverWs.closed).code, 4401);
+  await api.post(`/api/v1/projects/${id}/messages`, { content: 'after the restart' }, { token: owner.token });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(!removedWs.inbox.some((m) => m.type === 'message.created'), 'the removed member hears nothing more');
+  await removedWs.close();
+});

@@ -62,6 +62,11 @@ class Bus {
   // Registers a handler; handlers run on the bus's executor and must not block.
   virtual Subscription subscribe(const std::string& channel, MessageHandler handler) = 0;
 
+  // Completes once `channel` (subscribed above) receives what is published from now on, on every
+  // instance: LocalBus at once, RedisBus when Redis confirmed the SUBSCRIBE. False after
+  // `timeout` (Redis unreachable) or when the channel has no handler.
+  virtual awaitable<bool> subscribed(std::string channel, std::chrono::milliseconds timeout) = 0;
+
   // Called after the subscriber connection came back and re-subscribed every channel: events
   // may have been missed in between, so listeners tell their clients to resync.
   virtual void on_resubscribed(std::function<void()> callback) = 0;
@@ -70,6 +75,8 @@ class Bus {
   virtual awaitable<bool> set_add(std::string key, std::vector<std::string> members) = 0;
   virtual awaitable<bool> set_remove(std::string key, std::vector<std::string> members) = 0;
   virtual awaitable<std::vector<std::string>> set_members(std::string key) = 0;
+  // Membership test of one member (SISMEMBER): no need to read the whole set.
+  virtual awaitable<bool> set_contains(std::string key, std::string member) = 0;
   // Key with a time to live (heartbeats); and plain delete.
   virtual awaitable<bool> set_with_ttl(std::string key, std::string value, std::chrono::seconds ttl) = 0;
   virtual awaitable<bool> exists(std::string key) = 0;

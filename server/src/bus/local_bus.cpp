@@ -48,6 +48,11 @@ class LocalBus final : public Bus, public std::enable_shared_from_this<LocalBus>
     });
   }
 
+  // Dispatch is in-process: a registered handler receives every later publish.
+  awaitable<bool> subscribed(std::string channel, std::chrono::milliseconds) override {
+    co_return registry_.has(channel);
+  }
+
   // Never fires: there is no connection to lose.
   void on_resubscribed(std::function<void()>) override {}
 
@@ -89,6 +94,16 @@ class LocalBus final : public Bus, public std::enable_shared_from_this<LocalBus>
       }
     }
     co_return out;
+  }
+
+  awaitable<bool> set_contains(std::string key, std::string member) override {
+    std::lock_guard lock(mutex_);
+    if (auto* entry = live(key)) {
+      if (auto* set = std::get_if<Set>(&entry->value)) {
+        co_return set->contains(member);
+      }
+    }
+    co_return false;
   }
 
   awaitable<bool> set_with_ttl(std::string key, std::string value, std::chrono::seconds ttl) override {

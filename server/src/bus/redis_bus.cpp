@@ -34,6 +34,10 @@ class RedisBus final : public Bus {
     return subscriber_->subscribe(channel, std::move(handler));
   }
 
+  awaitable<bool> subscribed(std::string channel, std::chrono::milliseconds timeout) override {
+    co_return co_await subscriber_->confirmed(std::move(channel), timeout);
+  }
+
   void on_resubscribed(std::function<void()> callback) override {
     subscriber_->on_resubscribed(std::move(callback));
   }
@@ -57,6 +61,12 @@ class RedisBus final : public Bus {
       }
     }
     co_return members;
+  }
+
+  awaitable<bool> set_contains(std::string key, std::string member) override {
+    Command cmd{"SISMEMBER", std::move(key), std::move(member)};
+    auto reply = co_await client_.command(std::move(cmd));
+    co_return ok(reply, "SISMEMBER") && reply.type == Reply::Type::integer && reply.integer == 1;
   }
 
   awaitable<bool> set_with_ttl(std::string key, std::string value, std::chrono::seconds ttl) override {

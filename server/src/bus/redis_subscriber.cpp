@@ -75,6 +75,57 @@ Subscription RedisSubscriber::subscribe(const std::string& channel, MessageHandl
   });
 }
 
+awaitable<bool> RedisSubscriber::confirmed(std::string channel, std::chrono::milliseconds timeout) {
+  auto ex = co_await asio::this_coro::executor;
+  auto signal = std::make_shared<Signal>(ex, 1);
+  {
+    std::lock_guard lock(confirm_mutex_);
+    if (confirmed_.contains(channel)) {
+      co_return true;
+    }
+    if (!registry_.has(channel)) {
+      co_return false;
+    }
+    confirm_waiters_[channel].push_back(signal);
+  }
+  asio::steady_timer timer(ex, timeout);
+  timer.async_wait([signal](boost::system::error_code ec) {
+    if (!ec) {
+      signal->try_send(boost::system::error_code{}, false);
+    }
+  });
+  auto [ec, ok] = co_await signal->async_receive(use_tuple);
+  timer.cancel();
+  std::lock_guard lock(confirm_mutex_);
+  if (auto it = confirm_waiters_.find(channel); it != confirm_waiters_.end()) {
+    std::erase(it->second, signal);
+    if (it->second.empty()) {
+      confirm_waiters_.erase(it);
+    }
+  }
+  co_return !ec && ok;
+}
+
+void RedisSubscriber::set_confirmed(const std::string& channel, bool confirmed) {
+  std::lock_guard lock(confirm_mutex_);
+  if (!confirmed) {
+    confirmed_.erase(channel);
+    return;
+  }
+  confirmed_.insert(channel);
+  if (auto it = confirm_waiters_.find(channel); it != confirm_waiters_.end()) {
+    for (const auto& signal : it->second) {
+      signal->try_send(boost::system::error_code{}, true);
+    }
+    confirm_waiters_.erase(it);
+  }
+}
+
+void RedisSubscriber::forget_confirmations() {
+  std::lock_guard lock(confirm_mutex_);
+  confirmed_.clear();
+}
+
 void RedisSubscriber::on_resubscribed(std::function<void()> callback) {
   std::lock_guard lock(callbacks_mutex_);
   callbacks_.push_back(std::make_shared<std::function<void()>>(std::move(callback)));
@@ -90,9 +141,11 @@ void RedisSubscriber::sync(const std::string& channel) {
   const bool subscribed = upstream_.contains(channel);
   if (wanted && !subscribed) {
     upstream_.insert(channel);
+    ++unanswered_[channel];
     send(link_, format_command({"SUBSCRIBE", channel}));
   } else if (!wanted && subscribed) {
     upstream_.erase(channel);
+    set_confirmed(channel, false);
     send(link_, format_command({"UNSUBSCRIBE", channel}));
   }
 }
@@ -158,6 +211,7 @@ awaitable<void> RedisSubscriber::run() {
     connected_before = true;
     failed_before = false;
     upstream_.clear();
+    unanswered_.clear();
     auto channels = registry_.channels();
     confirmations_left_ = channels.size();
     for (std::size_t i = 0; i < channels.size(); i += subscribe_batch) {
@@ -165,6 +219,7 @@ awaitable<void> RedisSubscriber::run() {
       for (std::size_t j = i; j < std::min(channels.size(), i + subscribe_batch); ++j) {
         args.push_back(channels[j]);
         upstream_.insert(channels[j]);
+        ++unanswered_[channels[j]];
       }
       send(link, format_command(args));
     }
@@ -176,6 +231,7 @@ awaitable<void> RedisSubscriber::run() {
     std::string why = co_await read_loop(link);
     link_.reset();
     upstream_.clear();
+    forget_confirmations();
     boost::system::error_code ignored;
     link->socket.close(ignored);
     link->timer.cancel();
@@ -221,6 +277,16 @@ void RedisSubscriber::handle(const std::shared_ptr<Link>& link, Reply reply) {
                 std::make_shared<const std::string>(std::move(reply.elements[2].str))};
     registry_.dispatch(msg);
   } else if (kind == "subscribe") {
+    if (reply.elements.size() >= 2) {
+      const auto& channel = reply.elements[1].str;
+      auto it = unanswered_.find(channel);
+      if (it != unanswered_.end() && --it->second == 0) {
+        unanswered_.erase(it);
+        if (upstream_.contains(channel)) {
+          set_confirmed(channel, true);
+        }
+      }
+    }
     if (confirmations_left_ > 0 && --confirmations_left_ == 0 && link_ == link) {
       notify_resubscribed();
     }

@@ -130,6 +130,15 @@ Config config_from_env(const EnvLookup& lookup) {
   if (const auto v = env_or(lookup, "COLLABDEV_HASH_THREADS", ""); !v.empty()) {
     c.hash_threads = parse_unsigned(v, "COLLABDEV_HASH_THREADS", 1, 64);
   }
+  if (const auto v = env_or(lookup, "COLLABDEV_WS_AUTH_TIMEOUT", ""); !v.empty()) {
+    c.ws_auth_timeout = std::chrono::seconds(parse_unsigned(v, "COLLABDEV_WS_AUTH_TIMEOUT", 1, 3600));
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_WS_MAX_CONNECTIONS", ""); !v.empty()) {
+    c.ws_max_connections = parse_unsigned(v, "COLLABDEV_WS_MAX_CONNECTIONS", 1, 10000000);
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_WS_MAX_PER_ADDRESS", ""); !v.empty()) {
+    c.ws_max_per_address = parse_unsigned(v, "COLLABDEV_WS_MAX_PER_ADDRESS", 1, 10000000);
+  }
   if (const auto v = env_or(lookup, "COLLABDEV_COOKIE_SECURE", ""); !v.empty()) {
     if (v != "true" && v != "false" && v != "1" && v != "0") {
       throw ConfigError("COLLABDEV_COOKIE_SECURE: expected true or false, got '" + v + "'");

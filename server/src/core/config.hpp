@@ -33,6 +33,10 @@ struct Config {
   std::vector<std::string> allowed_origins;  // extra origins trusted for cookie-authenticated writes
   unsigned hash_threads = 2;           // argon2id worker pool size
   bool migrate_on_start = true;
+  // WebSocket admission control.
+  std::chrono::seconds ws_auth_timeout{10};  // unauthenticated sockets are closed after this
+  unsigned ws_max_connections = 50000;       // per instance
+  unsigned ws_max_per_address = 200;         // per client address
 };
 
 // A bad value; the message names the variable or flag, and main exits with code 2.

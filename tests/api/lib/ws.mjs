@@ -1,12 +1,12 @@
 // A WebSocket test client: waits for envelopes that match, records the close code.
 import WebSocket from 'ws';
 
-export function connectWs(baseUrl, { token, cookie, origin } = {}) {
+export function connectWs(baseUrl, { token, cookie, origin, localAddress } = {}) {
   const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
   const headers = {};
   if (cookie) headers.cookie = cookie;
   if (origin) headers.origin = origin;
-  const ws = new WebSocket(url, { headers });
+  const ws = new WebSocket(url, { headers, ...(localAddress ? { localAddress } : {}) });
   const inbox = [];
   const waiters = [];
   let closeInfo = null;
@@ -28,9 +28,17 @@ export function connectWs(baseUrl, { token, cookie, origin } = {}) {
     }
   });
   ws.on('error', () => {});
+  // A refused upgrade (e.g. 503 over a connection cap) rejects with its HTTP status.
   const opened = new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
+    ws.once('unexpected-response', (req, res) => {
+      const err = new Error(`upgrade refused: ${res.statusCode}`);
+      err.status = res.statusCode;
+      res.resume();
+      reject(err);
+      req.destroy();
+    });
   });
   let nextId = 0;
   const client = {

@@ -117,6 +117,42 @@ TEST_P(BusContract, SetsAndTtlKeys) {
   EXPECT_TRUE(io.drain());
 }
 
+// `subscribed` is the acknowledgement the gateway waits for: once true, the next publish arrives
+// without polling Redis for its subscriber count.
+TEST_P(BusContract, SubscribedMeansTheNextPublishArrives) {
+  IoThreads io;
+  auto bus = make(io);
+  auto publisher = make(io);
+  for (int i = 0; i < 20; ++i) {
+    const auto channel = unique("confirmed");
+    Inbox<std::string> inbox;
+    auto sub = bus->subscribe(channel, [&](const Message& m) { inbox.push(*m.payload); });
+    ASSERT_TRUE(io.run(bus->subscribed(channel, 2000ms)));
+    // Another instance's publish (LocalBus: the same process) right after the confirmation.
+    auto& via = url_ ? publisher : bus;
+    EXPECT_TRUE(io.run(via->publish(channel, "right after")));
+    EXPECT_EQ(inbox.wait(), "right after");
+  }
+  EXPECT_FALSE(io.run(bus->subscribed(unique("nobody"), 100ms))) << "no handler, no subscription";
+  bus->stop();
+  publisher->stop();
+  EXPECT_TRUE(io.drain());
+}
+
+TEST_P(BusContract, SetContainsTestsOneMember) {
+  IoThreads io;
+  auto bus = make(io);
+  const auto set = unique("presence:instance:i1");
+  EXPECT_FALSE(io.run(bus->set_contains(set, "a b")));
+  EXPECT_TRUE(io.run(bus->set_add(set, {"a b", "c d"})));
+  EXPECT_TRUE(io.run(bus->set_contains(set, "a b")));
+  EXPECT_FALSE(io.run(bus->set_contains(set, "a")));
+  EXPECT_TRUE(io.run(bus->remove(set)));
+  EXPECT_FALSE(io.run(bus->set_contains(set, "a b")));
+  bus->stop();
+  EXPECT_TRUE(io.drain());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BusContract, ::testing::Values("local", "redis"),
                          [](const auto& info) { return info.param; });
 

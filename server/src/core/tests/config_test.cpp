@@ -82,3 +82,25 @@ TEST(Config, DatabaseTimeouts) {
     }
   }
 }
+
+TEST(Config, WebSocketAdmissionLimits) {
+  auto defaults = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"}}));
+  EXPECT_EQ(defaults.ws_auth_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.ws_max_connections, 50000u);
+  EXPECT_EQ(defaults.ws_max_per_address, 200u);
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"},
+                                {"COLLABDEV_WS_AUTH_TIMEOUT", "3"},
+                                {"COLLABDEV_WS_MAX_CONNECTIONS", "1000"},
+                                {"COLLABDEV_WS_MAX_PER_ADDRESS", "5"}}));
+  EXPECT_EQ(c.ws_auth_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c.ws_max_connections, 1000u);
+  EXPECT_EQ(c.ws_max_per_address, 5u);
+  for (const char* name : {"COLLABDEV_WS_AUTH_TIMEOUT", "COLLABDEV_WS_MAX_CONNECTIONS", "COLLABDEV_WS_MAX_PER_ADDRESS"}) {
+    try {
+      config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"}, {name, "0"}}));
+      ADD_FAILURE() << name << "=0 accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+    }
+  }
+}

@@ -106,10 +106,12 @@ bool valid_email(std::string_view e) {
   return true;
 }
 
-AuthService::AuthService(std::shared_ptr<db::Pool> pool, std::shared_ptr<PasswordHasher> hasher, Options options)
+AuthService::AuthService(std::shared_ptr<db::Pool> pool, std::shared_ptr<PasswordHasher> hasher, Options options,
+                         std::shared_ptr<bus::Bus> bus)
     : pool_(std::move(pool)),
       hasher_(std::move(hasher)),
       options_(std::move(options)),
+      bus_(std::move(bus)),
       by_account_(options_.login_failures_per_account, options_.login_window),
       by_address_(options_.login_failures_per_address, options_.login_window) {}
 
@@ -256,7 +258,8 @@ awaitable<http::Response> AuthService::login(http::Request& req) {
 
 awaitable<http::Response> AuthService::logout(http::Request& req) {
   auto p = co_await require(req);
-  co_await pool_->query(sql::delete_session, p.session_id);
+  auto deleted = co_await pool_->query(sql::delete_session, p.session_id);
+  co_await publish_revoked(deleted);
   auto res = http::Response::no_content();
   res.header("Set-Cookie", cookie_header("", std::chrono::seconds(0)));
   co_return res;
@@ -264,7 +267,8 @@ awaitable<http::Response> AuthService::logout(http::Request& req) {
 
 awaitable<http::Response> AuthService::logout_all(http::Request& req) {
   auto p = co_await require(req);
-  co_await pool_->query(sql::delete_user_sessions, p.user_id);
+  auto deleted = co_await pool_->query(sql::delete_user_sessions, p.user_id);
+  co_await publish_revoked(deleted);
   auto res = http::Response::no_content();
   res.header("Set-Cookie", cookie_header("", std::chrono::seconds(0)));
   co_return res;
@@ -321,8 +325,9 @@ awaitable<http::Response> AuthService::change_password(http::Request& req) {
   auto hash = co_await hasher_->hash(*next);
   auto tx = co_await pool_->begin();
   co_await tx.query(sql::update_password, p.user_id, hash);
-  co_await tx.query(sql::delete_other_sessions, p.user_id, p.session_id);
+  auto deleted = co_await tx.query(sql::delete_other_sessions, p.user_id, p.session_id);
   co_await tx.commit();
+  co_await publish_revoked(deleted);
   co_return http::Response::no_content();
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bus/bus.hpp"
 #include "db/db.hpp"
 #include "http/router.hpp"
 #include "modules/auth/password_hasher.hpp"
@@ -33,13 +34,17 @@ inline constexpr std::string_view session_cookie = "collabdev_session";
 
 class AuthService {
  public:
-  AuthService(std::shared_ptr<db::Pool> pool, std::shared_ptr<PasswordHasher> hasher, Options options);
+  // `bus` carries sign-outs to open WebSockets (channels::sessions_revoked); null: no one listens.
+  AuthService(std::shared_ptr<db::Pool> pool, std::shared_ptr<PasswordHasher> hasher, Options options,
+              std::shared_ptr<bus::Bus> bus = nullptr);
 
   // The caller's session: 401 when there is none or it expired or was revoked; 403 when a
   // cookie-authenticated request that changes state fails the CSRF check.
   awaitable<Principal> require(const http::Request& req);
   // For the WebSocket gateway: a token (from the cookie or the first message) to a principal.
   awaitable<std::optional<Principal>> authenticate_token(std::string_view token);
+  // Of these user_sessions ids, the ones still valid (the gateway re-checks after a bus reconnect).
+  awaitable<std::vector<std::string>> live_sessions(std::vector<std::string> session_ids);
 
   void register_routes(http::Router& router);
   // Deletes expired sessions every `period` until the executor stops.
@@ -55,6 +60,8 @@ class AuthService {
   awaitable<http::Response> change_password(http::Request& req);
   awaitable<http::Response> issue_session(db::Connection& conn, const std::string& user_id, int status,
                                           boost::json::object user);
+  // Tells every instance's gateway to close the sockets of these sessions (after commit).
+  awaitable<void> publish_revoked(const db::Result& deleted_sessions);
   struct PresentedToken {
     std::string token;
     bool via_cookie = false;
@@ -67,6 +74,7 @@ class AuthService {
   std::shared_ptr<db::Pool> pool_;
   std::shared_ptr<PasswordHasher> hasher_;
   Options options_;
+  std::shared_ptr<bus::Bus> bus_;
   FailureLimiter by_account_;
   FailureLimiter by_address_;
 };

@@ -35,13 +35,18 @@ inline constexpr db::Statement session_by_hash{
     "auth_session_by_hash",
     "SELECT id, user_id FROM user_sessions WHERE token_hash = $1 AND expires_at > now()"};
 
-inline constexpr db::Statement delete_session{"auth_delete_session", "DELETE FROM user_sessions WHERE id = $1"};
+inline constexpr db::Statement delete_session{"auth_delete_session", "DELETE FROM user_sessions WHERE id = $1 RETURNING id"};
 
 inline constexpr db::Statement delete_user_sessions{"auth_delete_user_sessions",
-                                                    "DELETE FROM user_sessions WHERE user_id = $1"};
+                                                    "DELETE FROM user_sessions WHERE user_id = $1 RETURNING id"};
 
 inline constexpr db::Statement delete_other_sessions{
-    "auth_delete_other_sessions", "DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2"};
+    "auth_delete_other_sessions", "DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2 RETURNING id"};
+
+// Of the given sessions, those not signed out nor expired (checked again after a bus reconnect).
+inline constexpr db::Statement live_sessions{
+    "auth_live_sessions",
+    "SELECT id FROM user_sessions WHERE id = ANY($1::uuid[]) AND expires_at > now()"};
 
 inline constexpr db::Statement purge_expired{"auth_purge_expired",
                                              "DELETE FROM user_sessions WHERE expires_at <= now()"};

@@ -1,0 +1,352 @@
+#include "realtime/connection.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "realtime/node.hpp"
+#include "realtime/protocol.hpp"
+
+namespace collabdev::realtime {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+websocket::close_reason reason(std::uint16_t code, std::string_view text) {
+  websocket::close_reason r(code);
+  r.reason.assign(text.data(), std::min<std::size_t>(text.size(), r.reason.max_size()));
+  return r;
+}
+
+struct Handshake {
+  http::BeastRequest req;
+  http::Request info;
+};
+
+class Connection final : public Client {
+ public:
+  Connection(beast::tcp_stream stream, std::shared_ptr<Node> n)
+      : ws_(std::move(stream)), node_(std::move(n)), auth_timer_(ws_.get_executor()),
+        last_refill_(std::chrono::steady_clock::now()), tokens_(node_->options.message_burst) {}
+
+  executor strand() override { return ws_.get_executor(); }
+
+  // Safe from any thread: fan-out needs no hop to this connection's strand.
+  void send(Payload p) override {
+    bool start_writer = false;
+    bool overflow = false;
+    {
+      std::lock_guard lock(send_mutex_);
+      if (closing_) {
+        return;
+      }
+      if (queue_.size() >= node_->options.send_queue_messages ||
+          queued_bytes_ + p->size() > node_->options.send_queue_bytes) {
+        queue_.clear();
+        queued_bytes_ = 0;
+        closing_ = true;
+        dropped_ = true;
+        pending_close_ = reason(close_code::slow_consumer, "slow consumer");
+        overflow = true;
+      } else {
+        queued_bytes_ += p->size();
+        queue_.push_back(std::move(p));
+      }
+      start_writer = !writing_;
+      writing_ = true;
+    }
+    if (overflow) {
+      // A peer that reads nothing never lets the close frame through: drop it after a grace period.
+      asio::post(strand(), [self = self()] { self->force_close_after(std::chrono::seconds(5)); });
+    }
+    if (start_writer) {
+      asio::co_spawn(strand(), write_loop(self()), asio::detached);
+    }
+  }
+
+  // Safe from any thread.
+  void close(std::uint16_t code, std::string_view why) override {
+    bool start_writer = false;
+    {
+      std::lock_guard lock(send_mutex_);
+      if (closing_) {
+        return;
+      }
+      closing_ = true;
+      pending_close_ = reason(code, why);
+      start_writer = !writing_;
+      writing_ = true;
+    }
+    if (start_writer) {
+      asio::co_spawn(strand(), write_loop(self()), asio::detached);
+    }
+  }
+
+  void going_away() override {
+    close(close_code::going_away, "server shutting down");
+    force_close_after(std::chrono::seconds(3));
+  }
+
+  // Answers HTTP 503 instead of upgrading: a connection cap is reached.
+  static awaitable<void> refuse(std::shared_ptr<Connection> self, http::BeastRequest req) {
+    namespace bhttp = beast::http;
+    bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, req.version()};
+    res.set(bhttp::field::server, "collabdev");
+    res.set(bhttp::field::content_type, "application/problem+json");
+    res.set(bhttp::field::retry_after, "10");
+    res.body() = R"({"type":"about:blank","title":"Too many connections.","status":503})";
+    res.keep_alive(false);
+    res.prepare_payload();
+    auto& stream = self->ws_.next_layer();
+    stream.expires_after(std::chrono::seconds(5));
+    co_await bhttp::async_write(stream, res, use_tuple);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    stream.close();
+  }
+
+  static awaitable<void> run(std::shared_ptr<Connection> self, std::unique_ptr<Handshake> hs) {
+    // Named, not in the condition: g++ 12 miscompiles a co_await inside an if.
+    const bool accepted = co_await self->handshake(std::move(hs));
+    if (!accepted) {
+      co_return;
+    }
+    co_await self->read_loop();
+  }
+
+  // Whatever way the connection ended: out of every room and out of the registry.
+  void finish() {
+    {
+      std::lock_guard lock(send_mutex_);
+      closing_ = true;
+    }
+    auth_timer_.cancel();
+    auto self_ptr = self();
+    for (const auto& room : rooms) {
+      node_->rooms->leave(room, self_ptr);
+    }
+    rooms.clear();
+    node_->forget(self_ptr);
+  }
+
+ private:
+  std::shared_ptr<Connection> self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
+
+  // Its own coroutine so that the upgrade request's headers are freed once it is done.
+  awaitable<bool> handshake(std::unique_ptr<Handshake> hs) {
+    const auto& req = hs->req;
+    const auto& info = hs->info;
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(10);
+    timeouts.idle_timeout = node_->options.idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(node_->options.max_frame);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(beast::http::field::server, "collabdev");
+    }));
+    auto [aec] = co_await ws_.async_accept(req, use_tuple);
+    if (aec) {
+      co_return false;
+    }
+    start_auth_timer();
+
+    // A cookie authenticates only a same-site upgrade (cross-site WebSocket hijacking).
+    if (auto cookie = info.cookie("collabdev_session")) {
+      const auto origin = info.header("origin");
+      bool same_site = origin.empty();
+      if (!same_site) {
+        auto u = boost::urls::parse_uri(origin);
+        same_site = u && u->has_authority() && u->encoded_host_and_port() == info.header("host");
+        for (const auto& allowed : node_->options.allowed_origins) {
+          same_site = same_site || origin == allowed;
+        }
+      }
+      if (same_site) {
+        co_await authenticate_cookie(*node_, self(), std::move(*cookie));
+      }
+    }
+    co_return true;
+  }
+
+  // Pings keep a connection open, not an unauthenticated one.
+  void start_auth_timer() {
+    auth_timer_.expires_after(node_->options.auth_timeout);
+    auth_timer_.async_wait([weak = std::weak_ptr<Client>(self())](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (!ec && self && self->user_id.empty()) {
+        self->close(close_code::unauthenticated, "authentication timeout");
+      }
+    });
+  }
+
+  awaitable<void> read_loop() {
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
+      if (ec) {
+        break;  // an oversize frame: Beast has sent the 1009 close frame and torn down
+      }
+      if (is_closing()) {
+        buffer.consume(buffer.size());
+        continue;
+      }
+      const auto data = buffer.data();
+      std::string text(static_cast<const char*>(data.data()), data.size());
+      buffer.consume(buffer.size());
+      buffer.shrink_to_fit();  // clients send little: an idle connection holds no read buffer
+      if (!take_token()) {
+        strikes_ += 1;
+        if (strikes_ > node_->options.rate_strikes) {
+          close(close_code::rate_limited, "too many messages");
+        } else {
+          send(error_envelope(request_id_of(text), "rate_limited", "too many messages; slow down"));
+        }
+        continue;
+      }
+      if (!ws_.got_text()) {
+        send(error_envelope(nullptr, "bad_message", "send JSON text frames"));
+        continue;
+      }
+      co_await handle_message(*node_, self(), std::move(text));
+    }
+  }
+
+  bool is_closing() {
+    std::lock_guard lock(send_mutex_);
+    return closing_;
+  }
+
+  // A token bucket; refused messages are strikes, which drain at the allowed rate so that a
+  // client that was briefly too fast is not closed long after.
+  bool take_token() {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+    last_refill_ = now;
+    const double rate = node_->options.messages_per_second;
+    tokens_ = std::min(node_->options.message_burst, tokens_ + elapsed * rate);
+    strikes_ = std::max(0.0, strikes_ - elapsed * rate);
+    if (tokens_ < 1) {
+      return false;
+    }
+    tokens_ -= 1;
+    return true;
+  }
+
+  static awaitable<void> write_loop(std::shared_ptr<Connection> self) {
+    std::optional<websocket::close_reason> close_with;
+    std::vector<Payload> batch;
+    for (;;) {
+      {
+        std::lock_guard lock(self->send_mutex_);
+        if (self->queue_.empty() || self->dropped_) {
+          close_with = self->pending_close_;
+          self->pending_close_.reset();
+          if (!close_with) {
+            self->writing_ = false;
+          }
+          // An idle connection keeps no buffer of a past burst.
+          if (self->queue_.capacity() > 16) {
+            std::vector<Payload>().swap(self->queue_);
+          }
+          break;
+        }
+        batch.swap(self->queue_);
+      }
+      for (const auto& p : batch) {
+        self->ws_.text(true);
+        auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*p), use_tuple);
+        std::lock_guard lock(self->send_mutex_);
+        if (ec) {
+          self->queue_.clear();
+          self->queued_bytes_ = 0;
+          self->closing_ = true;
+          self->writing_ = false;
+          co_return;
+        }
+        if (self->dropped_) {
+          break;
+        }
+        self->queued_bytes_ -= p->size();
+      }
+      batch.clear();
+    }
+    if (close_with) {
+      auto [ec] = co_await self->ws_.async_close(*close_with, use_tuple);
+      if (ec) {
+        beast::get_lowest_layer(self->ws_).close();
+      }
+      std::lock_guard lock(self->send_mutex_);
+      self->writing_ = false;
+    }
+  }
+
+  void force_close_after(std::chrono::seconds grace) {
+    if (force_close_timer_) {
+      return;
+    }
+    force_close_timer_ = std::make_unique<asio::steady_timer>(strand(), grace);
+    force_close_timer_->async_wait([self = self()](boost::system::error_code ec) {
+      if (!ec) {
+        beast::get_lowest_layer(self->ws_).close();
+      }
+    });
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<Node> node_;
+  asio::steady_timer auth_timer_;
+  // The send queue is filled from any thread; the writer, on the strand, drains it. One write
+  // in flight at a time.
+  std::mutex send_mutex_;
+  std::vector<Payload> queue_;  // taken whole by the writer, so a burst costs one lock
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool dropped_ = false;  // the queue overflowed: what is still queued is never sent
+  bool closing_ = false;
+  std::optional<websocket::close_reason> pending_close_;
+  std::unique_ptr<asio::steady_timer> force_close_timer_;  // only for connections being dropped
+  // Strand-only.
+  std::chrono::steady_clock::time_point last_refill_;
+  double tokens_;
+  double strikes_ = 0;
+};
+
+}  // namespace
+
+void serve_connection(std::shared_ptr<Node> node, beast::tcp_stream stream, http::BeastRequest req,
+                      http::Request info) {
+  auto conn = std::make_shared<Connection>(std::move(stream), node);
+  conn->address = info.remote_address;
+  const auto ex = conn->strand();
+  if (!node->admit(conn)) {
+    spdlog::debug("websocket refused: connection cap reached ({})", conn->address);
+    asio::co_spawn(ex, Connection::refuse(conn, std::move(req)), asio::detached);
+    return;
+  }
+  auto hs = std::make_unique<Handshake>(Handshake{std::move(req), std::move(info)});
+  asio::co_spawn(ex, Connection::run(conn, std::move(hs)), [conn](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::warn("websocket connection failed: {}", ex.what());
+      }
+    }
+    conn->finish();
+  });
+}
+
+}  // namespace collabdev::realtime
