@@ -62,7 +62,4 @@ struct RoomKind {
   bool presence = true;
 };
 
-// The canonical form of an id: a lower-case UUID; nullopt when `id` is not a UUID.
-std::optional<std::string> canonical_uuid(std::string_view id);
-
 }  // namespace collabdev::realtime

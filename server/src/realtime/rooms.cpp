@@ -7,34 +7,12 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/ids.hpp"
 #include "realtime/protocol.hpp"
 
 namespace collabdev::realtime {
 
 namespace bj = boost::json;
-
-std::optional<std::string> canonical_uuid(std::string_view id) {
-  if (id.size() != 36) {
-    return std::nullopt;
-  }
-  std::string out(id);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    char& c = out[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') {
-        return std::nullopt;
-      }
-      continue;
-    }
-    if (c >= 'A' && c <= 'F') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return std::nullopt;
-    }
-  }
-  return out;
-}
 
 Rooms::Rooms(std::shared_ptr<bus::Bus> bus, std::shared_ptr<PresenceTracker> presence)
     : bus_(std::move(bus)), presence_(std::move(presence)) {}
@@ -53,7 +31,7 @@ std::optional<RoomName> Rooms::resolve(std::string_view room) const {
   if (kind == kinds_.end()) {
     return std::nullopt;
   }
-  auto id = canonical_uuid(room.substr(colon + 1));
+  auto id = ids::canonical(room.substr(colon + 1));
   if (!id) {
     return std::nullopt;
   }
