@@ -13,7 +13,8 @@ die() { echo "tsan: $*" >&2; exit 1; }
 
 unit_targets=(collabdev_db_pool_tests collabdev_bus_tests)
 api_tests=(tests/api/realtime.test.mjs tests/api/slow-consumer.test.mjs tests/api/multi-instance.test.mjs
-           tests/api/redis-restart.test.mjs tests/api/ops.test.mjs tests/api/auth-signin-storm.test.mjs)
+           tests/api/redis-restart.test.mjs tests/api/ops.test.mjs tests/api/http-shutdown.test.mjs
+           tests/api/auth-signin-storm.test.mjs)
 
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/scripts/sanitizers/tsan.supp"
 
