@@ -4,7 +4,7 @@ ROOT := $(CURDIR)
 CMAKE_DEBUG := build/debug
 CMAKE_RELEASE := build/release
 
-.PHONY: run test deps build build-debug web services migrate stop bench clean
+.PHONY: run test tsan deps build build-debug web services migrate stop bench clean
 
 run: deps build web services
 	@scripts/run.sh
@@ -12,6 +12,11 @@ run: deps build web services
 test:
 	@scripts/deps.sh test
 	@scripts/test.sh
+
+# ThreadSanitizer build (build/tsan) and the concurrency-heavy suites under it.
+tsan:
+	@scripts/deps.sh test
+	@scripts/tsan.sh
 
 deps:
 	@scripts/deps.sh run

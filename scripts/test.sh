@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every suite, in order: unit and integration (ctest, against the private PostgreSQL and Redis),
-# the schema check, Neo4j, the black-box API tests, and the browser end-to-end tests.
+# the schema check, Neo4j, the black-box API tests, the ThreadSanitizer run, the bench smoke run,
+# and the browser end-to-end tests.
 # Prints a summary and exits non-zero when anything failed. Everything it starts, it stops.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,7 +92,10 @@ run_suite() {  # name, command...
   record "$name" "$log" "${PIPESTATUS[0]}"
 }
 
-run_suite unit-and-integration ctest --test-dir build/debug --output-on-failure -j2 --timeout 300
+# The unit tests run with LeakSanitizer on (the servers the other suites start do not: they are
+# stopped by signal, and what they hold at exit is not a leak).
+ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp print_suppressions=0" \
+  run_suite unit-and-integration ctest --test-dir build/debug --output-on-failure -j2 --timeout 300
 run_suite schema node --test --test-reporter=tap server/schema_tests/
 
 step "Neo4j (in-process test harness)"
@@ -105,6 +109,17 @@ else
 fi
 
 run_suite api node --test --test-reporter=tap --test-concurrency=2 tests/api/
+
+# ThreadSanitizer: its own build (build/tsan), then the pool and bus tests and the API tests that
+# drive threads hardest against build/tsan/collabdev (docs/testing.md).
+step "build (tsan)"
+if scripts/tsan.sh build >"$logs/tsan-build.log" 2>&1; then
+  run_suite tsan-unit scripts/tsan.sh unit
+  run_suite tsan-api scripts/tsan.sh api
+else
+  tail -n 40 "$logs/tsan-build.log"
+  record tsan-build "$logs/tsan-build.log" 1
+fi
 
 # The load tools of make bench, with tiny loads, so that they keep working.
 BENCH_SERVER_BIN="$root/build/debug/collabdev" run_suite bench-smoke bench/run.sh --smoke

@@ -14,6 +14,7 @@
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "db/db.hpp"
+#include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -75,12 +76,20 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
                      const std::shared_ptr<db::Pool>& pool, const std::shared_ptr<bus::Bus>& bus,
                      http::Metrics& metrics) {
   Modules m;
-  ops::register_routes(router, {pool, bus, &metrics});
+  ops::MetricsAccess metrics_access;
+  if (!cfg.metrics_listen.empty()) {
+    metrics_access.mode = ops::MetricsAccess::Mode::elsewhere;
+  } else if (!cfg.metrics_token.empty()) {
+    metrics_access.mode = ops::MetricsAccess::Mode::token;
+    metrics_access.token = cfg.metrics_token;
+  }
+  ops::register_routes(router, {pool, bus, &metrics, metrics_access});
 
   auth::Options auth_options;
   auth_options.session_ttl = cfg.session_ttl;
   auth_options.cookie_secure = cfg.cookie_secure;
   auth_options.allowed_origins = cfg.allowed_origins;
+  auth_options.registrations_per_address = cfg.registrations_per_address;
   auto hasher = std::make_shared<auth::PasswordHasher>(cfg.hash_threads, 256);
   m.auth = std::make_unique<auth::AuthService>(pool, hasher, auth_options, bus);
   m.auth->register_routes(router);
@@ -181,6 +190,7 @@ int run_serve(const Config& cfg) {
   so.port = cfg.listen_port;
   so.body_limit = cfg.body_limit;
   so.web_root = cfg.web_root;
+  so.trusted_proxies = http::parse_networks(cfg.trusted_proxies);
   http::Server server(ioc, so, router, metrics);
   server.set_upgrade_handler("/api/v1/ws", [gw = modules.gateway.get()](boost::beast::tcp_stream stream,
                                                                       http::BeastRequest req, http::Request info) {
@@ -213,12 +223,36 @@ int run_serve(const Config& cfg) {
   spdlog::info("collabdev {} listening on http://{}:{} ({} threads)", COLLABDEV_VERSION, cfg.listen_host,
                server.bound_port(), threads);
 
+  // /metrics on an address of its own (e.g. reachable only from the monitoring network).
+  http::Router metrics_router;
+  std::unique_ptr<http::Server> metrics_server;
+  if (!cfg.metrics_listen.empty()) {
+    const auto ml = parse_listen(cfg.metrics_listen, "COLLABDEV_METRICS_LISTEN");
+    // Without a token the listener's address is the access control: any peer reaching it may scrape.
+    ops::MetricsAccess access;
+    access.mode = cfg.metrics_token.empty() ? ops::MetricsAccess::Mode::open : ops::MetricsAccess::Mode::token;
+    access.token = cfg.metrics_token;
+    ops::register_metrics_route(metrics_router, metrics, access);
+    http::ServerOptions mo;
+    mo.host = ml.host;
+    mo.port = ml.port;
+    metrics_server = std::make_unique<http::Server>(ioc, mo, metrics_router, metrics);
+    try {
+      metrics_server->start();
+    } catch (const std::system_error& e) {
+      spdlog::critical("cannot listen on {} for metrics: {}", cfg.metrics_listen, e.what());
+      return 1;
+    }
+    spdlog::info("metrics on http://{}:{}/metrics", ml.host, metrics_server->bound_port());
+  }
+
   // Graceful stop: stop accepting, finish requests in flight, then stop within 10 s at most.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer drain(ioc);
   std::chrono::steady_clock::time_point deadline;
   std::function<void()> poll_drain = [&] {
-    if ((server.open_connections() == 0 && modules.gateway->connections() == 0) ||
+    if ((server.open_connections() == 0 && modules.gateway->connections() == 0 &&
+         (!metrics_server || metrics_server->open_connections() == 0)) ||
         std::chrono::steady_clock::now() >= deadline) {
       bus->stop();
       pool->close();
@@ -234,6 +268,9 @@ int run_serve(const Config& cfg) {
     }
     spdlog::info("signal {}: shutting down", sig);
     server.shutdown();
+    if (metrics_server) {
+      metrics_server->shutdown();
+    }
     modules.gateway->shutdown();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds(9);
     poll_drain();
@@ -317,6 +354,11 @@ int main(int argc, char** argv) {
     if (cfg.migrations_dir.empty()) cfg.migrations_dir = COLLABDEV_DEFAULT_MIGRATIONS_DIR;
     cfg.migrate_on_start = !no_migrate;
     validate(cfg);
+    try {
+      http::parse_networks(cfg.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("COLLABDEV_TRUSTED_PROXIES: ") + e.what());
+    }
   } catch (const ConfigError& e) {
     std::cerr << "collabdev: configuration error: " << e.what() << "\n";
     return exit_bad_config;

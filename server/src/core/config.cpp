@@ -139,6 +139,18 @@ Config config_from_env(const EnvLookup& lookup) {
   if (const auto v = env_or(lookup, "COLLABDEV_WS_MAX_PER_ADDRESS", ""); !v.empty()) {
     c.ws_max_per_address = parse_unsigned(v, "COLLABDEV_WS_MAX_PER_ADDRESS", 1, 10000000);
   }
+  if (const auto v = env_or(lookup, "COLLABDEV_REGISTRATIONS_PER_ADDRESS", ""); !v.empty()) {
+    c.registrations_per_address = parse_unsigned(v, "COLLABDEV_REGISTRATIONS_PER_ADDRESS", 1, 1000000);
+  }
+  c.trusted_proxies = env_or(lookup, "COLLABDEV_TRUSTED_PROXIES", "");
+  c.metrics_listen = env_or(lookup, "COLLABDEV_METRICS_LISTEN", "");
+  if (!c.metrics_listen.empty()) {
+    parse_listen(c.metrics_listen, "COLLABDEV_METRICS_LISTEN");
+  }
+  c.metrics_token = env_or(lookup, "COLLABDEV_METRICS_TOKEN", "");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16) {
+    throw ConfigError("COLLABDEV_METRICS_TOKEN: expected at least 16 characters");
+  }
   if (const auto v = env_or(lookup, "COLLABDEV_COOKIE_SECURE", ""); !v.empty()) {
     if (v != "true" && v != "false" && v != "1" && v != "0") {
       throw ConfigError("COLLABDEV_COOKIE_SECURE: expected true or false, got '" + v + "'");

@@ -32,6 +32,10 @@ struct Config {
   bool cookie_secure = false;          // set when served behind TLS
   std::vector<std::string> allowed_origins;  // extra origins trusted for cookie-authenticated writes
   unsigned hash_threads = 2;           // argon2id worker pool size
+  unsigned registrations_per_address = 60;  // accounts one client address may register per hour
+  std::string trusted_proxies;         // comma-separated addresses or CIDR blocks (X-Forwarded-For)
+  std::string metrics_listen;          // host:port of a separate /metrics listener; empty: none
+  std::string metrics_token;           // bearer token for /metrics; empty: none
   bool migrate_on_start = true;
   // WebSocket admission control.
   std::chrono::seconds ws_auth_timeout{10};  // unauthenticated sockets are closed after this

@@ -26,7 +26,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string request_id;
-  std::string remote_address;
+  // The TCP peer, and the client it speaks for: the same address unless the peer is a trusted
+  // proxy, whose X-Forwarded-For then names the client. Per-address limits use client_address.
+  std::string peer_address;
+  std::string client_address;
   std::string route;  // the router pattern that matched, for metrics and logs
   std::vector<std::pair<std::string, std::string>> params;  // path parameters
 

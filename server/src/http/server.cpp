@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "http/security_headers.hpp"
 #include "http/static_files.hpp"
 
 namespace collabdev::http {
@@ -49,6 +50,23 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
+// RFC 6455 4.2.1: what a server must check before it answers 101.
+std::optional<Problem> handshake_refusal(const BeastRequest& req) {
+  if (req.method() != bhttp::verb::get || req.version() < 11) {
+    return problems::bad_request("A WebSocket handshake is a GET over HTTP/1.1.");
+  }
+  const auto key = req[bhttp::field::sec_websocket_key];
+  if (key.size() != 24 || key[22] != '=' || key[23] != '=') {
+    return problems::bad_request("The WebSocket handshake needs a Sec-WebSocket-Key of 16 bytes in base64.");
+  }
+  if (req[bhttp::field::sec_websocket_version] != "13") {
+    auto p = problems::make(426, "upgrade-required", "WebSocket version 13 is required.");
+    p.headers.emplace_back("Sec-WebSocket-Version", "13");
+    return p;
+  }
+  return std::nullopt;
+}
+
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return fmt::format("{:016x}{:016x}", rng(), rng());
@@ -64,7 +82,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // One keep-alive connection. `stream` and `idle` belong to the connection's strand: shutdown()
+  // reaches them only through a handler posted to `strand`.
   struct Connection {
+    explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)) {}
+    const asio::any_io_executor strand;
     beast::tcp_stream* stream = nullptr;
     bool idle = true;
   };
@@ -100,7 +122,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  Request make_request(const BeastRequest& req, const std::string& remote) {
+  Request make_request(const BeastRequest& req, const std::string& peer) {
     Request r;
     r.method = to_method(req.method());
     r.target = std::string(req.target());
@@ -119,7 +141,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
     auto incoming = r.header("x-request-id");
     r.request_id = valid_request_id(incoming) ? std::string(incoming) : new_request_id();
-    r.remote_address = remote;
+    r.peer_address = peer;
+    std::vector<std::string_view> forwarded_for;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "x-forwarded-for") {
+        forwarded_for.push_back(value);
+      }
+    }
+    r.client_address = resolve_client_address(peer, forwarded_for, options.trusted_proxies);
     return r;
   }
 
@@ -174,15 +203,21 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   }
 
   template <class Body>
-  static void apply_common(bhttp::response<Body>& res, const std::string& request_id) {
+  static void apply_common(bhttp::response<Body>& res, const std::string& request_id, std::string_view host) {
     res.set(bhttp::field::server, "collabdev");
     res.set("X-Request-Id", request_id);
+    for (auto& [name, value] : security_headers(host)) {
+      res.set(name, value);
+    }
   }
 
   awaitable<void> write_problem(beast::tcp_stream& stream, const Problem& p, unsigned version,
-                                const std::string& request_id) {
+                                const std::string& request_id, std::string_view host = {}) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(p.status), version};
-    apply_common(res, request_id);
+    apply_common(res, request_id, host);
+    for (const auto& [name, value] : p.headers) {
+      res.set(name, value);
+    }
     res.set(bhttp::field::content_type, "application/problem+json");
     res.set(bhttp::field::connection, "close");
     res.body() = p.to_json();
@@ -193,7 +228,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   }
 
   awaitable<void> session(tcp::socket socket) {
-    auto conn = std::make_shared<Connection>();
+    // Declared first so that it is destroyed last: Unregister below still uses this Impl.
+    auto keep_alive_holder = shared_from_this();
+    auto conn = std::make_shared<Connection>(socket.get_executor());
     beast::tcp_stream stream(std::move(socket));
     std::string remote;
     {
@@ -201,6 +238,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       auto ep = stream.socket().remote_endpoint(ec);
       if (!ec) {
         remote = ep.address().to_string();
+        if (auto a = parse_address(remote)) {
+          remote = a->to_string();
+        }
       }
     }
     conn->stream = &stream;
@@ -211,15 +251,17 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       }
       connections.insert(conn);
     }
+    // Runs on the strand before `stream` is destroyed, so a handler posted by shutdown() that runs
+    // later finds no stream.
     struct Unregister {
       Impl* self;
       std::shared_ptr<Connection> conn;
       ~Unregister() {
+        conn->stream = nullptr;
         std::lock_guard lock(self->mutex);
         self->connections.erase(conn);
       }
     } unregister{this, conn};
-    auto keep_alive_holder = shared_from_this();
 
     beast::flat_buffer buffer;
     bool first = true;
@@ -264,6 +306,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       if (upgrade_handler && boost::beast::websocket::is_upgrade(breq)) {
         auto target = breq.target();
         if (target.substr(0, target.find('?')) == upgrade_path) {
+          // A malformed handshake is refused here, as a problem with every security header, and the
+          // connection closed: only well-formed upgrades reach the gateway.
+          if (auto refusal = handshake_refusal(breq)) {
+            auto rid = new_request_id();
+            co_await write_problem(stream, *refusal, breq.version(), rid, breq[bhttp::field::host]);
+            metrics.observe(method_name(to_method(breq.method())), upgrade_path, refusal->status, 0);
+            break;
+          }
           Request info = make_request(breq, remote);
           info.route = upgrade_path;
           stream.expires_never();
@@ -275,6 +325,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
       Request r = make_request(breq, remote);
       Response res = co_await handle(r, breq);
+      const auto host = breq[bhttp::field::host];
       const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics.observe(method_name(r.method), r.route, res.status, elapsed);
       if (res.status >= 500) {
@@ -286,7 +337,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       }
 
       bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), breq.version()};
-      apply_common(out, r.request_id);
+      apply_common(out, r.request_id, host);
       if (!res.content_type.empty()) {
         out.set(bhttp::field::content_type, res.content_type);
       }
@@ -345,14 +396,13 @@ void Server::shutdown() {
   });
   std::lock_guard lock(impl_->mutex);
   for (const auto& c : impl_->connections) {
-    if (c->idle && c->stream != nullptr) {
-      // Idle keep-alive connections are closed; busy ones finish their request first.
-      asio::post(c->stream->get_executor(), [c] {
-        if (c->idle && c->stream != nullptr) {
-          c->stream->cancel();
-        }
-      });
-    }
+    // Idle keep-alive connections are closed; busy ones finish their request first. Both fields
+    // are read on the connection's own strand.
+    asio::post(c->strand, [c] {
+      if (c->idle && c->stream != nullptr) {
+        c->stream->cancel();
+      }
+    });
   }
 }
 

@@ -7,12 +7,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "core/asio.hpp"
+#include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
@@ -27,6 +29,8 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
   std::filesystem::path web_root;  // empty: no static files
+  // Peers whose X-Forwarded-For names the client (Request::client_address); empty: none.
+  std::vector<Network> trusted_proxies;
 };
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;

@@ -145,7 +145,6 @@ Response StaticFiles::serve(const Request& req) {
   res.header("ETag", cached->etag);
   const bool hashed_asset = !fallback && req.path.starts_with("/assets/");
   res.header("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
-  res.header("X-Content-Type-Options", "nosniff");
   if (req.header("if-none-match") == cached->etag) {
     res.status = 304;
     return res;

@@ -13,6 +13,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/security_headers.hpp"
 #include "realtime/node.hpp"
 #include "realtime/protocol.hpp"
 
@@ -154,10 +155,17 @@ class Connection final : public Client {
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
     ws_.read_message_max(node_->options.max_frame);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(beast::http::field::server, "collabdev");
-    }));
+    // The handshake response carries the security headers of every HTTP response.
+    ws_.set_option(websocket::stream_base::decorator(
+        [headers = http::security_headers(info.header("host"))](websocket::response_type& res) {
+          res.set(beast::http::field::server, "collabdev");
+          for (const auto& [name, value] : headers) {
+            res.set(name, value);
+          }
+        }));
     auto [aec] = co_await ws_.async_accept(req, use_tuple);
+    // Drop the headers' copy: an idle connection keeps nothing of its handshake.
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type&) {}));
     if (aec) {
       co_return false;
     }
@@ -329,7 +337,7 @@ class Connection final : public Client {
 void serve_connection(std::shared_ptr<Node> node, beast::tcp_stream stream, http::BeastRequest req,
                       http::Request info) {
   auto conn = std::make_shared<Connection>(std::move(stream), node);
-  conn->address = info.remote_address;
+  conn->address = info.client_address;
   const auto ex = conn->strand();
   if (!node->admit(conn)) {
     spdlog::debug("websocket refused: connection cap reached ({})", conn->address);

@@ -73,10 +73,10 @@ template <class T>
 class Inbox {
  public:
   void push(T v) {
-    {
-      std::lock_guard lock(mutex_);
-      items_.push_back(std::move(v));
-    }
+    // Notified under the lock: a waiter that returns (and may destroy the inbox) cannot do so
+    // while this thread is still inside notify_all.
+    std::lock_guard lock(mutex_);
+    items_.push_back(std::move(v));
     cv_.notify_all();
   }
   std::optional<T> wait(std::chrono::milliseconds limit = 5s) {

@@ -104,3 +104,18 @@ TEST(Config, WebSocketAdmissionLimits) {
     }
   }
 }
+
+TEST(Config, ProxiesMetricsAndRegistrationLimit) {
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"},
+                                {"COLLABDEV_TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1"},
+                                {"COLLABDEV_METRICS_LISTEN", "127.0.0.1:9100"},
+                                {"COLLABDEV_METRICS_TOKEN", "a-token-of-24-characters"},
+                                {"COLLABDEV_REGISTRATIONS_PER_ADDRESS", "5"}}));
+  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/8,127.0.0.1");
+  EXPECT_EQ(c.metrics_listen, "127.0.0.1:9100");
+  EXPECT_EQ(c.metrics_token, "a-token-of-24-characters");
+  EXPECT_EQ(c.registrations_per_address, 5u);
+  EXPECT_THROW(config_from_env(env({{"COLLABDEV_METRICS_TOKEN", "short"}})), ConfigError);
+  EXPECT_THROW(config_from_env(env({{"COLLABDEV_METRICS_LISTEN", "nohost"}})), ConfigError);
+  EXPECT_THROW(config_from_env(env({{"COLLABDEV_REGISTRATIONS_PER_ADDRESS", "0"}})), ConfigError);
+}

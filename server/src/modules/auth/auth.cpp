@@ -187,10 +187,10 @@ awaitable<Principal> AuthService::require(const http::Request& req) {
   co_return *p;
 }
 
-awaitable<http::Response> AuthService::issue_session(db::Connection& conn, const std::string& user_id, int status,
-                                                     bj::object user) {
+awaitable<http::Response> AuthService::issue_session(const std::string& user_id, int status, bj::object user) {
   auto token = new_token();
-  co_await conn.query(sql::insert_session, user_id, token_hash(token), static_cast<std::int64_t>(options_.session_ttl.count()));
+  co_await pool_->query(sql::insert_session, user_id, token_hash(token),
+                        static_cast<std::int64_t>(options_.session_ttl.count()));
   auto res = http::Response::json(bj::object{{"token", token}, {"user", std::move(user)}}, status);
   res.header("Set-Cookie", cookie_header(token, options_.session_ttl));
   res.header("Cache-Control", "no-store");
@@ -208,19 +208,23 @@ awaitable<http::Response> AuthService::register_user(http::Request& req) {
   auto password = read_password(f, body, "password");
   auto name = f.string("name", {.min = 1, .max = 255});
   f.check();
+  // Every attempt counts, taken or not: each one costs a hash.
+  if (int wait = registrations_by_address_.retry_after(req.client_address); wait > 0) {
+    fail(problems::too_many_requests(wait));
+  }
+  registrations_by_address_.record_failure(req.client_address);
 
-  auto hash = co_await hasher_->hash(*password);
-  auto conn = co_await pool_->acquire();
+  auto hash = co_await hasher_->hash(*password, HashUse::registration);
   db::Result r;
   try {
-    r = co_await conn.query(sql::insert_user, *email, hash, *name);
+    r = co_await pool_->query(sql::insert_user, *email, hash, *name);
   } catch (const db::Error& e) {
     if (e.is_unique_violation()) {
       fail(problems::conflict("An account with this email already exists.", "email"));
     }
     throw;
   }
-  co_return co_await issue_session(conn, std::string(r.get(0, "id")), 201, user_json(r));
+  co_return co_await issue_session(std::string(r.get(0, "id")), 201, user_json(r));
 }
 
 awaitable<http::Response> AuthService::login(http::Request& req) {
@@ -233,13 +237,14 @@ awaitable<http::Response> AuthService::login(http::Request& req) {
   std::string account_key = *email;
   std::transform(account_key.begin(), account_key.end(), account_key.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  const std::string address_key = req.remote_address;
+  const std::string& address_key = req.client_address;
   if (int wait = std::max(by_account_.retry_after(account_key), by_address_.retry_after(address_key)); wait > 0) {
     fail(problems::too_many_requests(wait));
   }
 
-  auto conn = co_await pool_->acquire();
-  auto r = co_await conn.query(sql::user_for_login, *email);
+  // The connection goes back to the pool before hashing: argon2id takes far longer than a query,
+  // and a storm of sign-ins must not starve every other request of connections.
+  auto r = co_await pool_->query(sql::user_for_login, *email);
   bool ok = false;
   if (r.empty()) {
     // Same work and same answer as a wrong password, so accounts cannot be enumerated.
@@ -253,7 +258,7 @@ awaitable<http::Response> AuthService::login(http::Request& req) {
     fail(problems::make(401, "invalid-credentials", "Wrong email or password."));
   }
   by_account_.reset(account_key);
-  co_return co_await issue_session(conn, std::string(r.get(0, "id")), 200, user_json(r));
+  co_return co_await issue_session(std::string(r.get(0, "id")), 200, user_json(r));
 }
 
 awaitable<http::Response> AuthService::logout(http::Request& req) {

@@ -28,6 +28,8 @@ struct Options {
   std::size_t login_failures_per_account = 5;
   std::size_t login_failures_per_address = 30;
   std::chrono::seconds login_window{15 * 60};
+  // Registrations one client address may make per hour: each costs an argon2id hash.
+  std::size_t registrations_per_address = 60;
 };
 
 inline constexpr std::string_view session_cookie = "collabdev_session";
@@ -58,8 +60,8 @@ class AuthService {
   awaitable<http::Response> me(http::Request& req);
   awaitable<http::Response> update_me(http::Request& req);
   awaitable<http::Response> change_password(http::Request& req);
-  awaitable<http::Response> issue_session(db::Connection& conn, const std::string& user_id, int status,
-                                          boost::json::object user);
+  // Creates a session on a connection of its own: callers hold none while they hash.
+  awaitable<http::Response> issue_session(const std::string& user_id, int status, boost::json::object user);
   // Tells every instance's gateway to close the sockets of these sessions (after commit).
   awaitable<void> publish_revoked(const db::Result& deleted_sessions);
   struct PresentedToken {
@@ -77,6 +79,8 @@ class AuthService {
   std::shared_ptr<bus::Bus> bus_;
   FailureLimiter by_account_;
   FailureLimiter by_address_;
+  // Counts registration attempts (not only failures) per client address.
+  FailureLimiter registrations_by_address_{options_.registrations_per_address, std::chrono::hours(1)};
 };
 
 // Shared by tests and the WebSocket gateway.

@@ -23,7 +23,9 @@ std::string hash_now(const std::string& password) {
 }  // namespace
 
 PasswordHasher::PasswordHasher(unsigned threads, std::size_t max_pending)
-    : pool_(std::make_unique<asio::thread_pool>(threads)), max_pending_(max_pending) {
+    : pool_(std::make_unique<asio::thread_pool>(threads)),
+      max_pending_(max_pending),
+      max_registrations_(std::max<std::size_t>(1, max_pending / 4)) {
   if (sodium_init() < 0) {
     throw std::runtime_error("libsodium failed to initialise");
   }
@@ -34,18 +36,29 @@ PasswordHasher::~PasswordHasher() {
   pool_->join();
 }
 
-PasswordHasher::Slot PasswordHasher::enter() {
+PasswordHasher::Slot PasswordHasher::enter(HashUse use) {
+  std::atomic<std::size_t>* share = nullptr;
+  if (use == HashUse::registration) {
+    if (registrations_.fetch_add(1) >= max_registrations_) {
+      registrations_.fetch_sub(1);
+      fail(problems::unavailable("Too many registrations at once; try again in a moment."));
+    }
+    share = &registrations_;
+  }
   if (pending_.fetch_add(1) >= max_pending_) {
     pending_.fetch_sub(1);
+    if (share != nullptr) {
+      share->fetch_sub(1);
+    }
     fail(problems::unavailable("Too many sign-ins at once; try again in a moment."));
   }
-  return Slot(&pending_);
+  return Slot(&pending_, share);
 }
 
 // Each hop runs the work on the hashing pool and comes back to the caller's executor. Written
 // without lambdas: g++ 12 destroys lambda captures moved into coroutine frames twice.
-awaitable<std::string> PasswordHasher::hash(std::string password) {
-  auto slot = enter();
+awaitable<std::string> PasswordHasher::hash(std::string password, HashUse use) {
+  auto slot = enter(use);
   auto home = co_await asio::this_coro::executor;
   co_await asio::post(pool_->get_executor(), use_awaitable);
   std::string out;
@@ -63,7 +76,7 @@ awaitable<std::string> PasswordHasher::hash(std::string password) {
 }
 
 awaitable<bool> PasswordHasher::verify(std::string hash, std::string password) {
-  auto slot = enter();
+  auto slot = enter(HashUse::sign_in);
   auto home = co_await asio::this_coro::executor;
   co_await asio::post(pool_->get_executor(), use_awaitable);
   const bool ok = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;

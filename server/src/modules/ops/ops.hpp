@@ -2,6 +2,7 @@
 // Operations endpoints: liveness, readiness (PostgreSQL, and Redis when configured), Prometheus
 // metrics, and the OpenAPI description of the API.
 #include <memory>
+#include <string>
 
 #include "bus/bus.hpp"
 #include "db/db.hpp"
@@ -10,12 +11,27 @@
 
 namespace collabdev::ops {
 
+// Who may read /metrics on a listener. Metrics name routes and load, so they are not public.
+struct MetricsAccess {
+  enum class Mode {
+    elsewhere,  // served on the separate metrics listener only (COLLABDEV_METRICS_LISTEN): 404 here
+    token,      // "Authorization: Bearer <token>" required (COLLABDEV_METRICS_TOKEN)
+    loopback,   // neither configured: loopback peers only, and not through a proxy
+    open,       // the separate metrics listener without a token: its address is the control
+  };
+  Mode mode = Mode::loopback;
+  std::string token;
+};
+
 struct Deps {
   std::shared_ptr<db::Pool> pool;
   std::shared_ptr<bus::Bus> bus;
   http::Metrics* metrics = nullptr;
+  MetricsAccess metrics_access;
 };
 
 void register_routes(http::Router& router, Deps deps);
+// /metrics alone, for the separate metrics listener.
+void register_metrics_route(http::Router& router, http::Metrics& metrics, MetricsAccess access);
 
 }  // namespace collabdev::ops
