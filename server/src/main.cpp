@@ -189,6 +189,7 @@ int run_serve(const Config& cfg) {
   so.host = cfg.listen_host;
   so.port = cfg.listen_port;
   so.body_limit = cfg.body_limit;
+  so.request_timeout = cfg.request_timeout;
   so.web_root = cfg.web_root;
   so.trusted_proxies = http::parse_networks(cfg.trusted_proxies);
   http::Server server(ioc, so, router, metrics);

@@ -119,7 +119,8 @@ Config config_from_env(const EnvLookup& lookup) {
   for (auto [name, field] : {std::pair{"COLLABDEV_DB_STATEMENT_TIMEOUT", &Config::db_statement_timeout},
                               std::pair{"COLLABDEV_DB_LOCK_TIMEOUT", &Config::db_lock_timeout},
                               std::pair{"COLLABDEV_DB_IDLE_IN_TRANSACTION_TIMEOUT",
-                                        &Config::db_idle_in_transaction_timeout}}) {
+                                        &Config::db_idle_in_transaction_timeout},
+                              std::pair{"COLLABDEV_REQUEST_TIMEOUT", &Config::request_timeout}}) {
     if (const auto v = env_or(lookup, name, ""); !v.empty()) {
       c.*field = parse_duration_ms(v, name);
     }

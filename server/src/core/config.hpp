@@ -26,6 +26,8 @@ struct Config {
   std::chrono::milliseconds db_acquire_timeout{3000};
   // PostgreSQL session timeouts of every pool connection (0: none).
   std::chrono::milliseconds db_statement_timeout{10000};
+  // The longest one HTTP request may take before it is answered 503 (0: no deadline).
+  std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds db_lock_timeout{5000};
   std::chrono::milliseconds db_idle_in_transaction_timeout{30000};
   std::chrono::seconds session_ttl{30 * 24 * 3600};

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -192,7 +193,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       if (error_mapper) {
         problem = error_mapper(e);
       }
-      if (!problem || problem->status >= 500) {
+      const auto* sys = dynamic_cast<const boost::system::system_error*>(&e);
+      if (sys != nullptr && sys->code() == asio::error::operation_aborted) {
+        // Cancelled by the request deadline (which answers for it) or by shutdown.
+        spdlog::debug("request {} {} {} cancelled", r.request_id, method_name(r.method), r.route);
+      } else if (!problem || problem->status >= 500) {
         spdlog::error("request {} {} {} failed: {}", r.request_id, method_name(r.method), r.route, e.what());
       }
       if (!problem) {
@@ -201,6 +206,27 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
     co_return Response::problem(*problem, r.path);
   }
+
+  // handle() raced against the request deadline. handle() never throws, so the race ends at the
+  // first of the two; the loser is cancelled and awaited, so `r` and `req` outlive both.
+  awaitable<Response> handle_within_deadline(Request& r, BeastRequest& req) {
+    using namespace boost::asio::experimental::awaitable_operators;
+    if (options.request_timeout.count() == 0) {
+      co_return co_await handle(r, req);
+    }
+    asio::steady_timer deadline(co_await asio::this_coro::executor, options.request_timeout);
+    auto outcome = co_await (handle(r, req) || deadline.async_wait(asio::use_awaitable));
+    if (auto* res = std::get_if<0>(&outcome)) {
+      co_return std::move(*res);
+    }
+    spdlog::warn("request {} {} {} passed its deadline of {} ms", r.request_id, method_name(r.method), r.route,
+                 options.request_timeout.count());
+    auto p = problems::make(503, "request-timeout", "Service unavailable.",
+                            "The request took too long to complete; try again.");
+    p.headers.emplace_back("Retry-After", "1");
+    co_return Response::problem(std::move(p));
+  }
+
 
   template <class Body>
   static void apply_common(bhttp::response<Body>& res, const std::string& request_id, std::string_view host) {
@@ -324,7 +350,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       }
 
       Request r = make_request(breq, remote);
-      Response res = co_await handle(r, breq);
+      Response res = co_await handle_within_deadline(r, breq);
       const auto host = breq[bhttp::field::host];
       const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics.observe(method_name(r.method), r.route, res.status, elapsed);

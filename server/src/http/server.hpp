@@ -28,6 +28,9 @@ struct ServerOptions {
   std::uint32_t header_limit = 16 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
+  // A request whose handler has not answered by then gets 503 and its work is cancelled (the
+  // database pool discards a connection left mid-query). Zero: no deadline.
+  std::chrono::milliseconds request_timeout{30000};
   std::filesystem::path web_root;  // empty: no static files
   // Peers whose X-Forwarded-For names the client (Request::client_address); empty: none.
   std::vector<Network> trusted_proxies;
