@@ -20,6 +20,7 @@
 #include "modules/auth/auth.hpp"
 #include "modules/ops/ops.hpp"
 #include "modules/chat/chat.hpp"
+#include "modules/files/files.hpp"
 #include "modules/presence/presence.hpp"
 #include "modules/projects/projects.hpp"
 #include "modules/tasks/tasks.hpp"
@@ -65,6 +66,7 @@ struct Modules {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<projects::ProjectsService> projects;
   std::unique_ptr<tasks::TasksService> tasks;
+  std::unique_ptr<files::FilesService> files;
   std::unique_ptr<realtime::Gateway> gateway;
   std::unique_ptr<chat::ChatService> chat;
   std::unique_ptr<presence::PresenceService> presence;
@@ -88,6 +90,11 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   m.projects->register_routes(router);
   m.tasks = std::make_unique<tasks::TasksService>(pool, bus, *m.auth, *m.projects);
   m.tasks->register_routes(router);
+  m.files = std::make_unique<files::FilesService>(
+      pool, bus, *m.projects,
+      files::Limits{.file_max_bytes = cfg.file_max_bytes, .project_max_bytes = cfg.project_max_bytes,
+                    .log_keep = cfg.file_log_keep});
+  m.files->register_routes(router);
 
   realtime::GatewayOptions gateway_options;
   gateway_options.allowed_origins = cfg.allowed_origins;

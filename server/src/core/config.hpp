@@ -33,6 +33,9 @@ struct Config {
   std::vector<std::string> allowed_origins;  // extra origins trusted for cookie-authenticated writes
   unsigned hash_threads = 2;           // argon2id worker pool size
   bool migrate_on_start = true;
+  std::size_t file_max_bytes = 1024 * 1024;            // one file's text (UTF-8 bytes)
+  std::size_t project_max_bytes = 100 * 1024 * 1024;   // all files of a project together
+  std::size_t file_log_keep = 1000;                    // edit log entries kept per file after compaction
 };
 
 // A bad value; the message names the variable or flag, and main exits with code 2.
