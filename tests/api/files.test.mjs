@@ -2,6 +2,7 @@
 // renames that keep the id, GENERATED files read-only for people, raw download headers, history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { startServer } from './lib/server.mjs';
 import { client, signUp, fieldsOf } from './lib/client.mjs';
 import { sql } from './lib/psql.mjs';
@@ -233,5 +234,60 @@ test('size limits per file and per project, 413 naming content', async () => {
     assert.match(over.json.type, /project-too-large/);
   } finally {
     await small.stop();
+  }
+});
+
+// Subscribes with redis-cli to a channel; resolves once subscribed. messages() gives the parsed payloads.
+async function subscribe(channel) {
+  const url = new URL(process.env.REDIS_URL);
+  const args = ['-h', url.hostname, '-p', url.port || '6379'];
+  if (url.password) args.push('-a', decodeURIComponent(url.password), '--no-auth-warning');
+  const proc = spawn('redis-cli', [...args, 'SUBSCRIBE', channel], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  let buffer = '';
+  let resolveReady;
+  const ready = new Promise((r) => { resolveReady = r; });
+  proc.stdout.on('data', (d) => {
+    buffer += d.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop();
+    lines.push(...parts);
+    if (lines.includes('subscribe')) resolveReady();
+  });
+  await Promise.race([ready, new Promise((_, rej) => setTimeout(() => rej(new Error('redis-cli did not subscribe')), 5000))]);
+  const messages = () => {
+    const out = [];
+    for (let i = 0; i + 2 < lines.length; i += 1) {
+      if (lines[i] === 'message' && lines[i + 1] === channel) out.push(JSON.parse(lines[i + 2]));
+    }
+    return out;
+  };
+  return {
+    async waitFor(n) {
+      const deadline = Date.now() + 5000;
+      while (messages().length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return messages();
+    },
+    stop() { proc.kill(); },
+  };
+}
+
+test('tree events after commit on ws:project:<id>:files', { skip: !process.env.REDIS_URL && 'REDIS_URL is not set' }, async () => {
+  const t = await team();
+  const sub = await subscribe(`ws:project:${t.id}:files`);
+  try {
+    const f = await newFile(t, { path: 'ev.ts', content: 'x' });
+    assert.equal((await api.patch(`${t.base}/${f.id}`, { path: 'src/ev.ts' }, { token: t.member.token })).status, 200);
+    assert.equal((await api.del(`${t.base}/${f.id}`, { token: t.member.token })).status, 204);
+    const events = await sub.waitFor(3);
+    assert.deepEqual(events.map((e) => e.type), ['file.created', 'file.renamed', 'file.deleted']);
+    assert.ok(events.every((e) => e.room === `project:${t.id}`));
+    assert.equal(events[0].data.id, f.id);
+    assert.equal(events[0].data.content, undefined, 'events carry no texts');
+    assert.equal(events[1].data.file.path, 'src/ev.ts');
+    assert.equal(events[1].data.old_path, 'ev.ts');
+    assert.deepEqual(events[2].data, { id: f.id, path: 'src/ev.ts' });
+  } finally {
+    sub.stop();
   }
 });

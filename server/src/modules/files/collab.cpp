@@ -202,7 +202,7 @@ awaitable<std::string> FilesService::write_generated(const std::string& project_
     auto r = co_await tx.query(sql::insert_file, project_id, path.path, path.key, path.name, std::string("GENERATED"),
                                language_of(path.name), text, author_id);
     co_await tx.commit();
-    co_await publish_tree(project_id, "file.created", std::string(r.get(0, "file")));
+    co_await publish_tree(project_id, "file.created", std::string(r.get(0, "meta")));
     co_return std::string(r.get(0, "id"));
   }
   const std::string file_id(existing.get(0, "id"));

@@ -239,7 +239,7 @@ awaitable<http::Response> FilesService::create(http::Request& req) {
   }
   auto res = file_response(r, 201);
   res.header("Location", "/api/v1/projects/" + scope.project_id + "/files/" + std::string(r.get(0, "id")));
-  co_await publish_tree(scope.project_id, "file.created", std::string(r.get(0, "file")));
+  co_await publish_tree(scope.project_id, "file.created", std::string(r.get(0, "meta")));
   co_return res;
 }
 
@@ -287,7 +287,7 @@ awaitable<http::Response> FilesService::rename(http::Request& req) {
     throw;
   }
   co_await publish_tree(scope.project_id, "file.renamed",
-                        "{\"file\":" + std::string(r.get(0, "file")) + ",\"old_path\":" +
+                        "{\"file\":" + std::string(r.get(0, "meta")) + ",\"old_path\":" +
                             bj::serialize(bj::value(current.get(0, "path"))) + "}");
   co_return file_response(r);
 }

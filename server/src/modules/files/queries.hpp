@@ -16,6 +16,9 @@ namespace collabdev::files::sql {
 #define COLLABDEV_FILE_JSON "json_build_object(" COLLABDEV_FILE_FIELDS ")"
 #define COLLABDEV_FILE_WITH_CONTENT_JSON "json_build_object(" COLLABDEV_FILE_FIELDS ", 'content', f.content)"
 
+// Events carry the file without its text (`meta`): a tree event must stay small whatever the file
+// holds; clients read the text when they open the file.
+
 // A page of the tree in path order (bytewise, so that it is the same on every database locale),
 // after the cursor's path, under an optional prefix.
 inline constexpr db::Statement list_files{
@@ -48,12 +51,13 @@ inline constexpr db::Statement insert_file{
     "files_insert",
     "INSERT INTO files AS f (project_id, path, path_key, name, type, language, content, size, created_by, updated_by) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, octet_length($7), $8, $8) "
-    "RETURNING " COLLABDEV_FILE_WITH_CONTENT_JSON "::text AS file, f.id, f.version"};
+    "RETURNING " COLLABDEV_FILE_WITH_CONTENT_JSON "::text AS file, " COLLABDEV_FILE_JSON "::text AS meta, f.id, f.version"};
 
 inline constexpr db::Statement rename_file{
     "files_rename",
     "UPDATE files AS f SET path = $2, path_key = $3, name = $4, language = $5, updated_by = $6, updated_at = now() "
-    "WHERE f.id = $1 RETURNING " COLLABDEV_FILE_WITH_CONTENT_JSON "::text AS file, f.version"};
+    "WHERE f.id = $1 RETURNING " COLLABDEV_FILE_WITH_CONTENT_JSON "::text AS file, " COLLABDEV_FILE_JSON
+    "::text AS meta, f.version"};
 
 inline constexpr db::Statement delete_file{"files_delete", "DELETE FROM files WHERE id = $1"};
 
