@@ -10,12 +10,13 @@ mode=${1:-run}
 pkgs=(cmake ninja-build g++ pkg-config ccache make
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libpq-dev libhiredis-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
-      libgtest-dev libgmock-dev libbenchmark-dev
+      libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libutf8proc-dev
       postgresql-15 postgresql-client-15 redis-server)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "$mode" = test ]; then
-  # The browser tests, Neo4j, and the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo).
-  pkgs+=(chromium fonts-liberation wrk curl python3)
+  # The browser tests, Neo4j, the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo)
+  # and the changeset fuzz target (clang with its libFuzzer runtime).
+  pkgs+=(chromium fonts-liberation wrk curl python3 clang libclang-rt-14-dev)
   command -v go >/dev/null 2>&1 || pkgs+=(golang-go)
   command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)

@@ -30,11 +30,18 @@ const REFINEMENTS = {
       position: { type: 'bigint', nullable: false, default: null },
       version: { type: 'int', nullable: false, default: '1' },
     },
+    files: {
+      version: { type: 'bigint', nullable: false, default: '0' },
+      size: { type: 'bigint', nullable: false, default: '0' },
+      path_key: { type: 'text', nullable: false, default: null },
+      log_start: { type: 'bigint', nullable: false, default: '0' },
+    },
   },
   // name -> table, columns ('<expr>' for an expression), unique, access method, text in its definition
   indexes: {
     uq_users_email_lower: { table: 'users', columns: ['<expr>'], unique: true, am: 'btree', def: 'lower((email)::text)' },
     idx_tasks_column_position: { table: 'tasks', columns: ['column_id', 'position'], unique: false, am: 'btree' },
+    uq_files_project_path_key: { table: 'files', columns: ['project_id', 'path_key'], unique: true, am: 'btree' },
     idx_tasks_fts: {
       table: 'tasks', columns: ['<expr>'], unique: false, am: 'gin',
       def: "to_tsvector('simple'::regconfig, (((COALESCE(title, ''::character varying))::text || ' '::text) || COALESCE(description, ''::text)))",
@@ -69,6 +76,7 @@ const REFINEMENTS = {
     'tasks.assignee_id': 'SET NULL',
     'messages.reply_to_id': 'SET NULL',
     'pages.linked_file_id': 'SET NULL',
+    'file_updates.file_id': 'CASCADE',
   },
 };
 
@@ -317,8 +325,8 @@ if (!ADMIN_URL) {
       INSERT INTO tasks (id, project_id, column_id, title, description, status, assignee_id, priority, created_by, position)
         VALUES (${q(ids.task)}, ${q(ids.project)}, ${q(ids.column)}, 'Fix the flux capacitor', 'needs 1.21 gigawatts',
                 'TODO', ${q(ids.assignee)}, NULL, ${u}, 65536);
-      INSERT INTO files (id, project_id, path, name, type, content, created_by, updated_by)
-        VALUES (${q(ids.file)}, ${q(ids.project)}, 'src/app/page.tsx', 'page.tsx', 'GENERATED', '', ${u}, ${u});
+      INSERT INTO files (id, project_id, path, path_key, name, type, content, created_by, updated_by)
+        VALUES (${q(ids.file)}, ${q(ids.project)}, 'src/app/page.tsx', 'src/app/page.tsx', 'page.tsx', 'GENERATED', '', ${u}, ${u});
       INSERT INTO pages (id, project_id, name, route, structure, linked_file_id, created_by, updated_by)
         VALUES (${q(ids.page)}, ${q(ids.project)}, 'Landing', '/', '{}', ${q(ids.file)}, ${u}, ${u});
       INSERT INTO messages (id, project_id, author_id, content) VALUES (${q(ids.message)}, ${q(ids.project)}, ${u}, 'hi');
@@ -413,6 +421,17 @@ if (!ADMIN_URL) {
     assert.deepEqual(sql(url, `SELECT reply_to_id FROM messages WHERE id = ${q(ids.reply)}`), [[null]]);
     sql(url, `DELETE FROM files WHERE id = ${q(ids.file)}`);
     assert.deepEqual(sql(url, `SELECT linked_file_id FROM pages WHERE id = ${q(ids.page)}`), [[null]]);
+  });
+
+  test('deleting a file deletes its edit log; one path key per project', () => {
+    const ids = makeProject();
+    const u = q(ids.user);
+    sql(url, `INSERT INTO file_updates (file_id, version, client_id, author_id, changes)
+              VALUES (${q(ids.file)}, 1, 'c1', ${u}, '[0]')`);
+    assert.match(sqlFails(url, `INSERT INTO files (project_id, path, path_key, name, type, content, created_by, updated_by)
+      VALUES (${q(ids.project)}, 'SRC/app/page.tsx', 'src/app/page.tsx', 'page.tsx', 'CODE', '', ${u}, ${u})`), /23505/);
+    sql(url, `DELETE FROM files WHERE id = ${q(ids.file)}`);
+    assert.equal(one(`SELECT count(*) FROM file_updates WHERE file_id = ${q(ids.file)}`), '0');
   });
 
   test("deleting a user deletes the user's sessions", () => {

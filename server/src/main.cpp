@@ -21,6 +21,7 @@
 #include "modules/auth/auth.hpp"
 #include "modules/ops/ops.hpp"
 #include "modules/chat/chat.hpp"
+#include "modules/files/files.hpp"
 #include "modules/presence/presence.hpp"
 #include "modules/presence/project_room.hpp"
 #include "modules/projects/projects.hpp"
@@ -67,6 +68,7 @@ struct Modules {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<projects::ProjectsService> projects;
   std::unique_ptr<tasks::TasksService> tasks;
+  std::unique_ptr<files::FilesService> files;
   std::unique_ptr<realtime::Gateway> gateway;
   std::unique_ptr<chat::ChatService> chat;
   std::unique_ptr<presence::PresenceService> presence;
@@ -98,6 +100,11 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   m.projects->register_routes(router);
   m.tasks = std::make_unique<tasks::TasksService>(pool, bus, *m.auth, *m.projects);
   m.tasks->register_routes(router);
+  m.files = std::make_unique<files::FilesService>(
+      pool, bus, *m.projects,
+      files::Limits{.file_max_bytes = cfg.file_max_bytes, .project_max_bytes = cfg.project_max_bytes,
+                    .log_keep = cfg.file_log_keep});
+  m.files->register_routes(router);
 
   // The realtime gateway: it knows no feature; each registers its room kind here.
   realtime::GatewayOptions gateway_options;

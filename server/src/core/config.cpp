@@ -113,6 +113,15 @@ Config config_from_env(const EnvLookup& lookup) {
   if (const auto v = env_or(lookup, "COLLABDEV_BODY_LIMIT", ""); !v.empty()) {
     c.body_limit = parse_size(v, "COLLABDEV_BODY_LIMIT");
   }
+  if (const auto v = env_or(lookup, "COLLABDEV_FILE_MAX_BYTES", ""); !v.empty()) {
+    c.file_max_bytes = parse_size(v, "COLLABDEV_FILE_MAX_BYTES");
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_PROJECT_MAX_BYTES", ""); !v.empty()) {
+    c.project_max_bytes = parse_size(v, "COLLABDEV_PROJECT_MAX_BYTES");
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_FILE_LOG_KEEP", ""); !v.empty()) {
+    c.file_log_keep = parse_unsigned(v, "COLLABDEV_FILE_LOG_KEEP", 10, 1000000);
+  }
   if (const auto v = env_or(lookup, "COLLABDEV_DB_POOL_SIZE", ""); !v.empty()) {
     c.db_pool_size = parse_unsigned(v, "COLLABDEV_DB_POOL_SIZE", 1, 1000);
   }

@@ -43,6 +43,9 @@ struct Config {
   std::chrono::seconds ws_auth_timeout{10};  // unauthenticated sockets are closed after this
   unsigned ws_max_connections = 50000;       // per instance
   unsigned ws_max_per_address = 200;         // per client address
+  std::size_t file_max_bytes = 1024 * 1024;            // one file's text (UTF-8 bytes)
+  std::size_t project_max_bytes = 100 * 1024 * 1024;   // all files of a project together
+  std::size_t file_log_keep = 1000;                    // edit log entries kept per file after compaction
 };
 
 // A bad value; the message names the variable or flag, and main exits with code 2.
