@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bus/channels.hpp"
 #include "core/cursor.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
@@ -171,7 +172,7 @@ awaitable<void> FilesService::check_sizes(db::Transaction& tx, const std::string
 awaitable<void> FilesService::publish_tree(const std::string& project_id, std::string_view type, std::string data) {
   const auto payload = "{\"type\":\"" + std::string(type) + "\",\"room\":\"project:" + project_id +
                        "\",\"data\":" + data + "}";
-  if (!co_await bus_->publish(project_files_channel(project_id), payload)) {
+  if (!co_await bus_->publish(channels::project_files(project_id), payload)) {
     spdlog::warn("file event for project {} not published: bus unreachable", project_id);
   }
 }

@@ -19,12 +19,6 @@
 
 namespace collabdev::files {
 
-// The project room's channel for file tree events (file.created, file.renamed, file.deleted).
-// It moves to bus/channels.hpp beside project_tasks once that file is open for it.
-inline std::string project_files_channel(std::string_view project_id) {
-  return "ws:project:" + std::string(project_id) + ":files";
-}
-
 struct Limits {
   std::size_t file_max_bytes = 1024 * 1024;
   std::size_t project_max_bytes = 100 * 1024 * 1024;
