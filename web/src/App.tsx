@@ -42,7 +42,7 @@ function Shell() {
       <TopBar />
       <ErrorBoundary resetKey={path}>
         {route.name === 'project' ? (
-          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} />
+          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} taskId={route.taskId} />
         ) : route.name === 'profile' ? (
           <Profile />
         ) : route.name === 'notfound' ? (

@@ -15,12 +15,14 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Member, Task } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Avatar } from '../ui/Avatar';
 import { Dialog, Icon } from '../ui/Dialog';
-import { fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
+import { navigate, setSearch, useSearch } from '../router';
+import { useToast } from '../ui/Toasts';
+import { filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -46,10 +48,82 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
   return { x: r.left + (r.width - rect.width) / 2, y: r.top + 4 };
 };
 
-export function BoardView({ board, members, canManageColumns }: { board: BoardApi; members: Member[]; canManageColumns: boolean }) {
+const UNDO_MS = 6000;
+
+export function BoardView({
+  board,
+  members,
+  canManageColumns,
+  base,
+  taskId,
+}: {
+  board: BoardApi;
+  members: Member[];
+  canManageColumns: boolean;
+  /** The project's address (`/projects/<id>`); a task opens at `<base>/tasks/<task id>`. */
+  base: string;
+  /** The task the address opens, if any. */
+  taskId?: string;
+}) {
   const { state } = board;
-  const [filter, setFilter] = useState<TaskFilterState>(noFilter);
-  const [openTask, setOpenTask] = useState<string | null>(null);
+  const toast = useToast();
+  // Filters and search live in the address, so a filtered board can be shared and Back undoes them.
+  const search = useSearch();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
+  const setFilter = useCallback((f: TaskFilterState) => setSearch(filterToSearch(f, new URLSearchParams(location.search))), []);
+  const openTask = taskId ?? null;
+  // Whether this board pushed the task's address (then closing it is Back) or the user came to it.
+  const pushedTask = useRef(false);
+  const setOpenTask = useCallback(
+    (id: string | null) => {
+      if (id) {
+        pushedTask.current = true;
+        navigate(`${base}/tasks/${id}${location.search}`);
+      } else if (pushedTask.current) {
+        pushedTask.current = false;
+        history.back();
+      } else {
+        navigate(`${base}${location.search}`, { replace: true });
+      }
+    },
+    [base],
+  );
+  // Deleted here, waiting out the undo: hidden from the board until the delete is sent.
+  const [undoable, setUndoable] = useState<ReadonlySet<string>>(new Set());
+  const deleteWithUndo = useCallback(
+    (id: string) => {
+      const title = state.tasks[id]?.title ?? 'task';
+      // Focus goes to the card after it (or before it, or the column's Add task) once it is hidden.
+      const el = document.querySelector<HTMLElement>(`[data-testid="task-card-${id}"]`);
+      const next =
+        (el?.nextElementSibling as HTMLElement | null) ??
+        (el?.previousElementSibling as HTMLElement | null) ??
+        (el?.closest('.column')?.querySelector<HTMLElement>('.add-task') ?? null);
+      setUndoable((s) => new Set(s).add(id));
+      const drop = () =>
+        setUndoable((s) => {
+          const n = new Set(s);
+          n.delete(id);
+          return n;
+        });
+      const timer = setTimeout(() => {
+        void board.deleteTask(id).finally(drop);
+      }, UNDO_MS);
+      toast.show(`Deleted “${title}”.`, 'info', {
+        ms: UNDO_MS,
+        action: {
+          label: 'Undo',
+          testId: 'undo-delete-task',
+          run: () => {
+            clearTimeout(timer);
+            drop();
+          },
+        },
+      });
+      setTimeout(() => next?.focus(), 50);
+    },
+    [board, state.tasks, toast],
+  );
   const [dragItems, setDragItems] = useState<Record<string, string[]> | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
   const membersById = useMemo(() => new Map(members.map((m) => [m.user_id, m])), [members]);
@@ -59,11 +133,11 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
     for (const c of state.columns) {
       out[c.id] = c.taskIds.filter((id) => {
         const t = state.tasks[id];
-        return t !== undefined && matchesFilter(t, filter);
+        return t !== undefined && !undoable.has(id) && matchesFilter(t, filter);
       });
     }
     return out;
-  }, [state, filter]);
+  }, [state, filter, undoable]);
   const items = dragItems ?? visible;
 
   const sensors = useSensors(
@@ -153,7 +227,7 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
 
   const active = activeId ? state.tasks[activeId] : undefined;
   const filtering = isFiltering(filter);
-  const opened = openTask ? state.tasks[openTask] : undefined;
+  const opened = openTask && !undoable.has(openTask) ? state.tasks[openTask] : undefined;
 
   return (
     <div className="board-wrap">
@@ -192,8 +266,13 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
         </div>
         <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay /> : null}</DragOverlay>
       </DndContext>
+      <MissingTask taskId={openTask} known={opened !== undefined} onMissing={() => {
+        toast.show('That task does not exist, or was deleted.', 'info');
+        setOpenTask(null);
+      }} />
       <TaskDialog
-        task={opened ?? null}
+        taskId={openTask}
+        task={opened}
         columns={state.columns}
         members={members}
         onClose={() => setOpenTask(null)}
@@ -211,12 +290,29 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
           setOpenTask(null);
         }}
         onDelete={() => {
-          if (opened) void board.deleteTask(opened.id);
+          if (opened) deleteWithUndo(opened.id);
           setOpenTask(null);
         }}
       />
     </div>
   );
+}
+
+/**
+ * A task address for a task the loaded board does not have (a stale link): say so and go to the
+ * board. A task that disappears while open is the dialog's business (it keeps the user's text).
+ */
+function MissingTask({ taskId, known, onMissing }: { taskId: string | null; known: boolean; onMissing: () => void }) {
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (!taskId) return;
+    if (known) {
+      seen.current = taskId;
+      return;
+    }
+    if (seen.current !== taskId) onMissing();
+  }, [taskId, known]); // eslint-disable-line react-hooks/exhaustive-deps
+  return null;
 }
 
 function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setFilter: (f: TaskFilterState) => void; members: Member[] }) {

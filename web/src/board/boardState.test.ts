@@ -196,3 +196,15 @@ describe('filters', () => {
     expect(fullIndexFor(all, ['m'], 0, 'm')).toBe(4);
   });
 });
+
+describe('filters in the address', () => {
+  it('round-trips through the query and keeps other parameters', async () => {
+    const { filterFromSearch, filterToSearch, noFilter } = await import('./boardState');
+    const f = { q: 'release notes', assignee: 'none', priority: 'HIGH' };
+    const p = filterToSearch(f, new URLSearchParams('x=1'));
+    expect(p.get('x')).toBe('1');
+    expect(filterFromSearch(`?${p.toString()}`)).toEqual(f);
+    expect(filterToSearch(noFilter).toString()).toBe('');
+    expect(filterFromSearch('')).toEqual(noFilter);
+  });
+});

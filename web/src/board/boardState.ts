@@ -309,6 +309,24 @@ export function matchesFilter(task: Task, f: TaskFilterState): boolean {
   return true;
 }
 
+const FILTER_KEYS = ['q', 'assignee', 'priority'] as const;
+
+/** The filter an address carries (`?q=…&assignee=…&priority=…`). */
+export function filterFromSearch(search: string): TaskFilterState {
+  const p = new URLSearchParams(search);
+  return { q: p.get('q') ?? '', assignee: p.get('assignee') ?? '', priority: p.get('priority') ?? '' };
+}
+
+/** The query for a filter, keeping any other parameters; empty filters are left out. */
+export function filterToSearch(f: TaskFilterState, keep: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  const p = new URLSearchParams(keep);
+  for (const k of FILTER_KEYS) {
+    if (f[k]) p.set(k, f[k]);
+    else p.delete(k);
+  }
+  return p;
+}
+
 export function isFiltering(f: TaskFilterState): boolean {
   return Boolean(f.q.trim() || f.assignee || f.priority);
 }

@@ -10,15 +10,15 @@ import { PresenceAvatars } from '../presence/PresenceAvatars';
 import { usePresence } from '../presence/usePresence';
 import { realtime } from '../realtime/client';
 import { useProjectRoom, type LostReason } from '../realtime/projectRoom';
-import { linkHandler, navigate } from '../router';
+import { linkHandler, navigate, type ProjectTab } from '../router';
 import { Icon } from '../ui/Dialog';
 import { useToast } from '../ui/Toasts';
+import { ChatDock, useChatLayout } from './ChatDock';
 import { MembersPanel } from './MembersPanel';
 import { roleLabel } from './ProjectsPage';
+import { ComingSection, SECTIONS, SectionNav } from './Sections';
 
-type Tab = 'board' | 'members' | 'chat';
-
-export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab }) {
+export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab: ProjectTab; taskId?: string }) {
   const me = useMe();
   const toast = useToast();
   const [project, setProject] = useState<Project | null>(null);
@@ -79,39 +79,49 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
     return () => clearInterval(t);
   }, [loadProject]);
 
+  const [chatLayout, setChatLayout] = useChatLayout();
+
+  // The tab's title names the project and what is open in it.
+  const openTaskTitle = taskId ? board.state.tasks[taskId]?.title : undefined;
+  const sectionLabel = SECTIONS.find((s) => s.tab === tab)?.label ?? 'Board';
+  useEffect(() => {
+    const parts = [openTaskTitle ?? (tab === 'board' ? null : sectionLabel), project?.name, 'CollabDev+'].filter(Boolean);
+    document.title = parts.join(' · ');
+  }, [openTaskTitle, sectionLabel, tab, project?.name]);
+  useEffect(() => () => void (document.title = 'CollabDev+'), []);
+
   if (lost) return null;
   const role = project?.role ?? members.find((m) => m.user_id === me.id)?.role;
   const canManage = role === 'OWNER' || role === 'MAINTAINER';
   const base = `/projects/${projectId}`;
 
   return (
-    <main className={`project project-tab-${tab}`} data-testid="project-page">
+    <main className={`project project-tab-${tab} chat-${chatLayout}`} data-testid="project-page">
+      <a className="skip-link" href="#project-chat-panel" data-testid="skip-to-chat">
+        Skip to chat
+      </a>
       <div className="project-head">
         <a className="icon-btn back" href="/projects" onClick={linkHandler('/projects')} aria-label="All projects">
           <Icon name="back" />
         </a>
         <div className="project-heading">
-          <h1 className="project-title" data-testid="project-title">
-            {project?.name ?? ' '}
-          </h1>
+          <div className="project-names">
+            <h1 className="project-title" data-testid="project-title">
+              {project?.name ?? ' '}
+            </h1>
+            {project?.description && (
+              <p className="project-description" title={project.description} data-testid="project-description">
+                {project.description}
+              </p>
+            )}
+          </div>
           {role && <span className={`role-badge role-${role.toLowerCase()}`}>{roleLabel(role)}</span>}
         </div>
         <PresenceAvatars presence={presence} members={members} me={me} />
-        <nav className="tabs" aria-label="Project sections">
-          <a className={`tab${tab === 'board' ? ' active' : ''}`} href={base} onClick={linkHandler(base)} aria-current={tab === 'board' ? 'page' : undefined} data-testid="tab-board">
-            <Icon name="board" size={16} /> <span>Board</span>
-          </a>
-          <a className={`tab tab-chat${tab === 'chat' ? ' active' : ''}`} href={`${base}/chat`} onClick={linkHandler(`${base}/chat`)} aria-current={tab === 'chat' ? 'page' : undefined} data-testid="tab-chat">
-            <Icon name="chat" size={16} /> <span>Chat</span>
-          </a>
-          <a className={`tab${tab === 'members' ? ' active' : ''}`} href={`${base}/members`} onClick={linkHandler(`${base}/members`)} aria-current={tab === 'members' ? 'page' : undefined} data-testid="tab-members">
-            <Icon name="users" size={16} /> <span>Members</span>
-            <span className="count">{members.length || ''}</span>
-          </a>
-        </nav>
+        <SectionNav base={base} tab={tab} memberCount={members.length} />
       </div>
       <div className="project-body">
-        <section className="project-main">
+        <section className="project-main" aria-label={sectionLabel}>
           {tab === 'members' ? (
             <MembersPanel
               projectId={projectId}
@@ -127,16 +137,15 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
                 navigate('/projects', { replace: true });
               }}
             />
+          ) : tab === 'board' || tab === 'chat' ? (
+            <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (
-            <BoardView board={board} members={members} canManageColumns={canManage} />
+            <ComingSection tab={tab} />
           )}
         </section>
-        <aside className="project-chat" aria-label="Project chat">
-          <div className="chat-title">
-            <Icon name="chat" size={16} /> Chat
-          </div>
+        <ChatDock layout={tab === 'chat' ? 'open' : chatLayout} setLayout={setChatLayout}>
           <ChatPanel chat={chat} members={members} canModerate={canManage} />
-        </aside>
+        </ChatDock>
       </div>
     </main>
   );
