@@ -21,6 +21,7 @@ import { PRIORITIES } from '../api/types';
 import { Avatar } from '../ui/Avatar';
 import { Dialog, Icon } from '../ui/Dialog';
 import { navigate, setSearch, useSearch } from '../router';
+import { useMenuKeys } from '../ui/menu';
 import { useToast } from '../ui/Toasts';
 import { filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
 import { TaskDialog } from './TaskDialog';
@@ -49,6 +50,8 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
 };
 
 const UNDO_MS = 6000;
+/** The server's limit on a column's name: the field keeps it, so typing is never lost to a refused save. */
+const COLUMN_NAME_MAX = 64;
 
 export function BoardView({
   board,
@@ -392,6 +395,7 @@ function ColumnView({
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const keys = useMenuKeys(menu, setMenu);
   useEffect(() => {
     if (!menu) return;
     const close = (e: MouseEvent) => {
@@ -415,7 +419,7 @@ function ColumnView({
           >
             <input
               autoFocus
-              maxLength={255}
+              maxLength={COLUMN_NAME_MAX}
               value={name}
               aria-label="Column name"
               onChange={(e) => setName(e.target.value)}
@@ -443,11 +447,11 @@ function ColumnView({
         )}
         {canManage && !renaming && (
           <div className="menu-wrap" ref={menuRef}>
-            <button className="icon-btn" aria-label={`Column ${column.name} actions`} aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} data-testid="column-menu">
+            <button ref={keys.buttonRef} className="icon-btn" aria-label={`Column ${column.name} actions`} aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} data-testid="column-menu">
               <Icon name="more" />
             </button>
             {menu && (
-              <div className="menu menu-right" role="menu">
+              <div className="menu menu-right" role="menu" aria-label={`Column ${column.name}`} ref={keys.menuRef} onKeyDown={keys.onKeyDown}>
                 <button role="menuitem" onClick={() => { setMenu(false); setName(column.name); setRenaming(true); }} data-testid="column-rename">
                   <Icon name="edit" size={16} /> Rename
                 </button>
@@ -609,7 +613,7 @@ function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
             setOpen(false);
           }}
         >
-          <input autoFocus maxLength={255} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
+          <input autoFocus maxLength={COLUMN_NAME_MAX} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
           <div className="quick-add-actions">
             <button className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="add-column-submit">Add column</button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>Cancel</button>

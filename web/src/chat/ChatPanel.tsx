@@ -20,6 +20,18 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
   const stick = useRef(true);
   const prevHeight = useRef(0);
   const prevFirst = useRef<string | undefined>(undefined);
+  // New messages from others, announced one by one (the list itself is not a live region, so a
+  // screen reader never reads the whole chat).
+  const [announce, setAnnounce] = useState('');
+  const lastSeen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const last = state.messages[state.messages.length - 1];
+    if (!state.loaded || !last) return;
+    if (lastSeen.current !== undefined && last.id !== lastSeen.current && last.author_id !== me.id && !last.pending) {
+      setAnnounce(`${names.get(last.author_id) ?? last.author_name}: ${excerpt(last.content)}`);
+    }
+    lastSeen.current = last.id;
+  }, [state.messages, state.loaded]); // eslint-disable-line react-hooks/exhaustive-deps
   const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
   const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.name])), [members]);
 
@@ -66,6 +78,13 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
       void submit();
     } else if (e.key === 'Escape' && replyTo) {
       setReplyTo(null);
+    } else if (e.key === 'ArrowUp' && !text) {
+      // Up in an empty box edits your last message, as in most chats.
+      const last = [...state.messages].reverse().find((m) => m.author_id === me.id && !m.pending && !m.deleted_at && m.content !== null);
+      if (last) {
+        e.preventDefault();
+        setEditing(last.id);
+      }
     }
   }
 
@@ -73,7 +92,10 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
 
   return (
     <div className="chat" data-testid="chat-panel">
-      <div className="chat-list" ref={listRef} onScroll={onScroll} data-testid="chat-list" aria-live="polite">
+      <div className="sr-only" role="status" aria-live="polite" data-testid="chat-announce">
+        {announce}
+      </div>
+      <div className="chat-list" ref={listRef} onScroll={onScroll} data-testid="chat-list" role="log" aria-label="Messages" aria-live="off">
         {state.loaded && state.hasMore && (
           <button className="btn btn-ghost btn-sm chat-older" onClick={() => void chat.loadOlder()} disabled={chat.loadingOlder} data-testid="chat-load-older">
             {chat.loadingOlder ? 'Loading…' : 'Load older messages'}
@@ -97,12 +119,19 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
                 inputRef.current?.focus();
               }}
               onEdit={() => setEditing(m.id)}
-              onCancelEdit={() => setEditing(null)}
+              onCancelEdit={() => {
+                setEditing(null);
+                inputRef.current?.focus();
+              }}
               onSaveEdit={(content) => {
                 setEditing(null);
+                inputRef.current?.focus();
                 if (content !== m.content) void chat.edit(m, content);
               }}
-              onDelete={() => void chat.remove(m)}
+              onDelete={() => {
+                void chat.remove(m);
+                inputRef.current?.focus();
+              }}
               authorName={names.get(m.author_id) ?? m.author_name}
             />
           );
@@ -180,13 +209,40 @@ function MessageItem({
   authorName: string;
 }) {
   const [draft, setDraft] = useState(m.content ?? '');
+  const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => {
     if (editing) setDraft(m.content ?? '');
   }, [editing, m.content]);
   const deleted = Boolean(m.deleted_at) || m.content === null;
   const time = new Date(m.created_at);
   return (
-    <article className={`msg${grouped ? ' msg-grouped' : ''}${m.pending ? ' msg-pending' : ''}${deleted ? ' msg-deleted' : ''}`} data-testid={`chat-message-${m.id}`} data-author={m.author_id}>
+    <article
+      className={`msg${grouped ? ' msg-grouped' : ''}${m.pending ? ' msg-pending' : ''}${deleted ? ' msg-deleted' : ''}`}
+      data-testid={`chat-message-${m.id}`}
+      data-author={m.author_id}
+      tabIndex={0}
+      aria-label={`${authorName}, ${time.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}: ${deleted ? 'deleted message' : excerpt(m.content)}`}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget) return;
+        // Keyboard: messages are focusable; arrows move between them, R replies, E edits, Delete deletes.
+        const sib = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.key === 'ArrowUp' ? e.currentTarget.previousElementSibling : null;
+        if (sib instanceof HTMLElement && sib.classList.contains('msg')) {
+          e.preventDefault();
+          sib.focus();
+        } else if (deleted || m.pending) {
+          return;
+        } else if (e.key === 'r' || e.key === 'R') {
+          e.preventDefault();
+          onReply();
+        } else if ((e.key === 'e' || e.key === 'E') && mine) {
+          e.preventDefault();
+          onEdit();
+        } else if (e.key === 'Delete' && (mine || canModerate)) {
+          e.preventDefault();
+          setConfirmDelete(true);
+        }
+      }}
+    >
       {!grouped ? <Avatar id={m.author_id} name={authorName} size={30} /> : <span className="msg-gutter" />}
       <div className="msg-main">
         {!grouped && (
@@ -238,9 +294,28 @@ function MessageItem({
           </div>
         )}
       </div>
-      {!deleted && !m.pending && !editing && (
+      {confirmDelete && !deleted && (
+        <div className="msg-confirm" role="alert">
+          Delete this message?
+          <button
+            className="btn btn-danger btn-sm"
+            autoFocus
+            onClick={() => {
+              setConfirmDelete(false);
+              onDelete();
+            }}
+            data-testid="chat-delete-confirm"
+          >
+            Delete
+          </button>
+          <button className="btn btn-ghost btn-sm" onClick={() => setConfirmDelete(false)} onKeyDown={(e) => e.key === 'Escape' && setConfirmDelete(false)}>
+            Keep
+          </button>
+        </div>
+      )}
+      {!deleted && !m.pending && !editing && !confirmDelete && (
         <div className="msg-actions">
-          <button className="icon-btn" aria-label="Reply" title="Reply" onClick={onReply} data-testid="chat-reply">
+ <button className="icon-btn" aria-label="Reply" title="Reply (R)" onClick={onReply} data-testid="chat-reply">
             <Icon name="reply" size={15} />
           </button>
           {mine && (
@@ -249,7 +324,7 @@ function MessageItem({
             </button>
           )}
           {(mine || canModerate) && (
-            <button className="icon-btn danger" aria-label="Delete" title="Delete" onClick={onDelete} data-testid="chat-delete">
+            <button className="icon-btn danger" aria-label="Delete" title="Delete" onClick={() => setConfirmDelete(true)} data-testid="chat-delete">
               <Icon name="trash" size={15} />
             </button>
           )}

@@ -23,12 +23,15 @@ export function MembersPanel({
   setMembers: (f: (m: Member[]) => Member[]) => void;
   reload: () => Promise<void>;
   notify: (text: string, kind?: 'error' | 'success' | 'info') => void;
-  onLeft: () => void;
+  /** Called before the leave request (so the revocation it causes is not reported as well), then after it. */
+  onLeft: (phase: 'leaving' | 'left' | 'failed') => void;
 }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const [promoting, setPromoting] = useState<Member | null>(null);
   const isOwner = myRole === 'OWNER';
   const canAdd = myRole === 'OWNER' || myRole === 'MAINTAINER';
 
@@ -76,13 +79,16 @@ export function MembersPanel({
     }
   }
   async function leave() {
+    onLeft('leaving');
     try {
       await api.leaveProject(projectId);
-      onLeft();
+      onLeft('left');
     } catch (err) {
+      onLeft('failed');
       notify(describeError(err, 'Leaving the project').replace(' It was undone.', ''));
     }
   }
+  const soleOwner = isOwner && members.filter((m) => m.role === 'OWNER').length === 1;
   function canRemove(m: Member): boolean {
     if (m.user_id === me.id) return false;
     if (isOwner) return true;
@@ -123,7 +129,12 @@ export function MembersPanel({
               <div className="muted small">{m.email}</div>
             </div>
             {isOwner && m.user_id !== me.id ? (
-              <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void changeRole(m, e.target.value as Role)} data-testid="member-role">
+              <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => {
+                const r = e.target.value as Role;
+                // Making someone an owner gives them everything, the project's deletion included: ask first.
+                if (r === 'OWNER') setPromoting(m);
+                else void changeRole(m, r);
+              }} data-testid="member-role">
                 {ROLES.map((r) => (
                   <option key={r} value={r}>
                     {roleLabel(r)}
@@ -144,16 +155,53 @@ export function MembersPanel({
         ))}
       </ul>
       <div className="leave">
-        <button className="btn btn-ghost danger" onClick={() => void leave()} data-testid="leave-project">
+        <button className="btn btn-ghost danger" onClick={() => setLeaving(true)} data-testid="leave-project">
           <Icon name="logout" size={16} /> Leave project
         </button>
       </div>
+      <Dialog open={leaving} title="Leave this project?" onClose={() => setLeaving(false)} testId="leave-project-dialog">
+        <p>
+          {soleOwner
+            ? 'You are its only owner: make another member an owner first, or the project cannot be left.'
+            : 'You will lose access to its board and chat at once. A member with the right role can add you again.'}
+        </p>
+        <div className="form-actions">
+          <button className="btn" autoFocus onClick={() => setLeaving(false)}>Stay</button>
+          <button
+            className="btn btn-danger"
+            disabled={soleOwner}
+            data-testid="confirm-leave-project"
+            onClick={() => {
+              setLeaving(false);
+              void leave();
+            }}
+          >
+            Leave project
+          </button>
+        </div>
+      </Dialog>
+      <Dialog open={promoting !== null} title={`Make ${promoting?.name ?? ''} an owner?`} onClose={() => setPromoting(null)} testId="make-owner-dialog">
+        <p>An owner can do everything you can: change anyone’s role, remove members, and delete the project.</p>
+        <div className="form-actions">
+          <button className="btn" autoFocus onClick={() => setPromoting(null)}>Cancel</button>
+          <button
+            className="btn btn-primary"
+            data-testid="confirm-make-owner"
+            onClick={() => {
+              if (promoting) void changeRole(promoting, 'OWNER');
+              setPromoting(null);
+            }}
+          >
+            Make owner
+          </button>
+        </div>
+      </Dialog>
       <Dialog open={removing !== null} title="Remove member?" onClose={() => setRemoving(null)} testId="remove-member-dialog">
         <p>
           {removing?.name} will lose access to this project at once. Their tasks here will be unassigned.
         </p>
         <div className="form-actions">
-          <button className="btn" onClick={() => setRemoving(null)}>Cancel</button>
+          <button className="btn" autoFocus onClick={() => setRemoving(null)}>Cancel</button>
           <button
             className="btn btn-danger"
             data-testid="confirm-remove-member"

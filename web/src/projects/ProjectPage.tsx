@@ -131,8 +131,10 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
               setMembers={(f) => setMembers(f)}
               reload={loadProject}
               notify={notify}
-              onLeft={() => {
-                lostRef.current = true;
+              onLeft={(phase) => {
+                // One message: the revocation that leaving causes is not reported as a lost access.
+                lostRef.current = phase !== 'failed';
+                if (phase !== 'left') return;
                 toast.show('You left the project.', 'info');
                 navigate('/projects', { replace: true });
               }}

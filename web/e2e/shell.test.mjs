@@ -1,0 +1,298 @@
+// End to end: the project shell (sections, chat panel, addresses), the task dialog that never
+// silently reverts someone else's edit (two browsers), safety (undo, confirmations) and an
+// accessibility check of every screen with axe-core. Runs against E2E_BASE_URL (skipped when
+// unset); screenshots go to web/e2e/artifacts/shell/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.E2E_BASE_URL?.replace(/\/$/, '');
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts', 'shell');
+const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WAIT = 10_000;
+
+const run = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+const alice = { name: 'Alice Shell', email: `alice-shell-${run}@example.test`, password: 'correct horse battery' };
+const bob = { name: 'Bob Shell', email: `bob-shell-${run}@example.test`, password: 'another good password' };
+const projectName = `Shell ${run}`;
+const description = 'The second release of the web client: a shell for every section.';
+
+describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_URL is not set' }, () => {
+  let browser;
+  let ctxA;
+  let ctxB;
+  let a;
+  let b;
+  let projectId;
+  let bobId;
+  let todo; // the To Do column's id
+  const consoleErrors = [];
+  const axeFindings = [];
+
+  const api = (ctx) => ({
+    async call(method, path, body, ifMatch) {
+      const headers = { 'X-Requested-With': 'fetch' };
+      if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
+      const res = await ctx.request.fetch(`${BASE}/api/v1${path}`, { method, headers, data: body });
+      const text = await res.text();
+      return { status: res.status(), body: text ? JSON.parse(text) : null };
+    },
+  });
+  async function snap(page, name) {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => {});
+  }
+  function watch(page, who) {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 4(04|09|12)/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${who}: uncaught ${e.message}`));
+  }
+  async function signUp(page, user) {
+    await page.goto(`${BASE}/signup`);
+    await page.getByTestId('signup-name').fill(user.name);
+    await page.getByTestId('signup-email').fill(user.email);
+    await page.getByTestId('signup-password').fill(user.password);
+    await page.getByTestId('signup-submit').click();
+    await page.waitForURL(`${BASE}/projects`, { timeout: WAIT });
+    return (await api(page.context()).call('GET', '/me')).body.id;
+  }
+  /** axe-core on the page as it is: every serious or critical violation is recorded. */
+  async function axe(page, screen) {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    for (const f of found) axeFindings.push(`${screen}: ${f}`);
+  }
+  const card = (page, title) => page.locator(`[data-testid^="task-card-"]:not([data-testid^="task-card-tmp-"])[data-task-title="${title}"]`);
+  async function newTask(title) {
+    const r = await api(ctxA).call('POST', `/projects/${projectId}/tasks`, { title, column_id: todo });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  }
+  const getTask = async (id) => api(ctxA).call('GET', `/projects/${projectId}/tasks/${id}`);
+
+  before(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    });
+    ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ctxB = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ctxA.setDefaultTimeout(WAIT);
+    ctxB.setDefaultTimeout(WAIT);
+    a = await ctxA.newPage();
+    b = await ctxB.newPage();
+    watch(a, 'A');
+    watch(b, 'B');
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('set-up: two people share a project with a description', async () => {
+    await a.goto(`${BASE}/signin`);
+    await axe(a, 'sign in');
+    await signUp(a, alice);
+    bobId = await signUp(b, bob);
+    const p = await api(ctxA).call('POST', '/projects', { name: projectName, description });
+    assert.equal(p.status, 201);
+    projectId = p.body.id;
+    assert.equal((await api(ctxA).call('POST', `/projects/${projectId}/members`, { email: bob.email, role: 'MEMBER' })).status, 201);
+    const board = await api(ctxA).call('GET', `/projects/${projectId}/board`);
+    todo = board.body.columns.find((c) => c.name === 'To Do').id;
+    await a.goto(`${BASE}/projects`);
+    await a.getByTestId(`project-card-${projectId}`).waitFor();
+    await axe(a, 'projects');
+  });
+
+  test('the shell names the project, every section, and the tab title follows', async () => {
+    await a.goto(`${BASE}/projects/${projectId}`);
+    await a.getByTestId('project-description').filter({ hasText: description }).waitFor();
+    for (const s of ['board', 'code', 'pages', 'graph', 'calls', 'members']) await a.getByTestId(`tab-${s}`).waitFor();
+    await a.getByTestId('column-To Do').waitFor();
+    assert.match(await a.title(), new RegExp(projectName));
+    await snap(a, '1280-board');
+    await axe(a, 'board');
+    await a.getByTestId('tab-code').click();
+    await a.getByTestId('section-coming-code').waitFor();
+    assert.match(await a.title(), new RegExp(`^Code · ${projectName}`));
+    await snap(a, '1280-code-coming');
+    await axe(a, 'code (coming)');
+    await a.getByTestId('tab-members').click();
+    await a.getByTestId('member-list').waitFor();
+    await axe(a, 'members');
+    await a.getByTestId('tab-board').click();
+    await a.getByTestId('column-To Do').waitFor();
+  });
+
+  test('the chat collapses and widens, and the choice is kept', async () => {
+    await a.getByTestId('chat-collapse').click();
+    await a.getByTestId('chat-expand').waitFor();
+    await a.reload();
+    await a.getByTestId('column-To Do').waitFor();
+    await a.getByTestId('chat-expand').waitFor();
+    const add = await a.getByTestId('add-column').boundingBox();
+    assert.ok(add && add.x + add.width <= 1280, `"Add column" is on screen at 1280 px with the chat collapsed (${JSON.stringify(add)})`);
+    await snap(a, '1280-chat-collapsed');
+    await a.getByTestId('chat-expand').click();
+    await a.getByTestId('chat-widen').click();
+    await a.getByTestId('chat-input').waitFor();
+    const wide = await a.getByTestId('chat-dock').boundingBox();
+    assert.ok(wide && wide.width > 400, 'the widened chat is wider');
+    await snap(a, '1280-chat-wide');
+    await a.getByTestId('chat-widen').click();
+  });
+
+  test('a task opens at its own address; Back closes it; the address can be shared', async () => {
+    const t = await newTask(`Addressed ${run}`);
+    await card(a, t.title).click();
+    await a.waitForURL(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await a.getByTestId('task-title').waitFor();
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'task-title', 'the dialog focuses its first field');
+    assert.match(await a.title(), new RegExp(`^Addressed ${run} · ${projectName}`));
+    await axe(a, 'task dialog');
+    await a.goBack();
+    await a.waitForURL(`${BASE}/projects/${projectId}`);
+    await a.getByTestId('task-title').waitFor({ state: 'detached' });
+    await b.goto(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await b.getByTestId('task-title').waitFor();
+    assert.equal(await b.getByTestId('task-title').inputValue(), t.title);
+    await b.getByTestId('task-cancel').click();
+    await b.waitForURL(`${BASE}/projects/${projectId}`);
+  });
+
+  test('filters and search live in the address', async () => {
+    await a.getByTestId('board-search').fill('Addressed');
+    await a.waitForURL(/\?q=Addressed$/);
+    await a.getByTestId('filter-priority').selectOption('HIGH');
+    await a.waitForURL(/priority=HIGH/);
+    await a.reload();
+    assert.equal(await a.getByTestId('board-search').inputValue(), 'Addressed');
+    assert.equal(await a.getByTestId('filter-priority').inputValue(), 'HIGH');
+    await a.getByTestId('filter-clear').click();
+    await a.waitForURL(`${BASE}/projects/${projectId}`);
+  });
+
+  test('a rename made while B edits the description is kept (no silent overwrite)', async () => {
+    const t = await newTask(`Release notes ${run}`);
+    await b.goto(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await b.getByTestId('task-title').waitFor();
+    await b.getByTestId('task-description').fill('B writes the details');
+    // A renames it in A's own browser.
+    await a.goto(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await a.getByTestId('task-title').fill(`Release notes, renamed by A ${run}`);
+    await a.getByTestId('task-save').click();
+    await a.getByTestId('task-title').waitFor({ state: 'detached' });
+    // B's untouched title follows in place, with a word about it.
+    await b.getByTestId('task-updated-notice').waitFor();
+    assert.equal(await b.getByTestId('task-title').inputValue(), `Release notes, renamed by A ${run}`);
+    assert.equal(await b.getByTestId('task-description').inputValue(), 'B writes the details');
+    await snap(b, '1280-dialog-updated-in-place');
+    await b.getByTestId('task-save').click();
+    await b.getByTestId('task-title').waitFor({ state: 'detached' });
+    const now = (await getTask(t.id)).body;
+    assert.equal(now.title, `Release notes, renamed by A ${run}`, "A's rename survives B's save");
+    assert.equal(now.description, 'B writes the details');
+  });
+
+  test('when both change the same field, B sees it and chooses', async () => {
+    const t = await newTask(`Contested ${run}`);
+    await b.goto(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await b.getByTestId('task-title').fill(`B's title ${run}`);
+    const r = await api(ctxA).call('PATCH', `/projects/${projectId}/tasks/${t.id}`, { title: `A's title ${run}` }, t.version);
+    assert.equal(r.status, 200);
+    await b.getByTestId('task-conflict-title').filter({ hasText: `A's title ${run}` }).waitFor();
+    assert.equal(await b.getByTestId('task-save').isDisabled(), true, 'no save until the conflict is settled');
+    await snap(b, '1280-dialog-conflict');
+    await axe(b, 'task dialog with a conflict');
+    await b.getByTestId('task-conflict-mine-title').click();
+    await b.getByTestId('task-save').click();
+    await b.getByTestId('task-title').waitFor({ state: 'detached' });
+    assert.equal((await getTask(t.id)).body.title, `B's title ${run}`);
+  });
+
+  test('a task deleted by someone else keeps B’s text on screen with a notice', async () => {
+    const t = await newTask(`Doomed ${run}`);
+    await b.goto(`${BASE}/projects/${projectId}/tasks/${t.id}`);
+    await b.getByTestId('task-description').fill('Text B does not want to lose');
+    assert.equal((await api(ctxA).call('DELETE', `/projects/${projectId}/tasks/${t.id}`, undefined, t.version)).status, 204);
+    await b.getByTestId('task-gone').waitFor();
+    assert.equal(await b.getByTestId('task-description').inputValue(), 'Text B does not want to lose');
+    await snap(b, '1280-dialog-deleted-elsewhere');
+    // Closing with unsaved text asks first.
+    await b.keyboard.press('Escape');
+    await b.getByTestId('task-discard').waitFor();
+    await b.getByTestId('task-keep-editing').click();
+    assert.equal(await b.getByTestId('task-description').inputValue(), 'Text B does not want to lose');
+    await b.getByTestId('task-cancel').click();
+    await b.getByTestId('task-discard').click();
+    await b.getByTestId('task-title').waitFor({ state: 'detached' });
+  });
+
+  test('deleting a task can be undone for a few seconds, then it is deleted', async () => {
+    const t = await newTask(`Undoable ${run}`);
+    await a.goto(`${BASE}/projects/${projectId}`);
+    await card(a, t.title).click();
+    await a.getByTestId('task-delete').click();
+    await a.getByTestId('task-delete-confirm').click();
+    await card(a, t.title).waitFor({ state: 'detached' });
+    await a.getByTestId('undo-delete-task').click();
+    await card(a, t.title).waitFor();
+    assert.equal((await getTask(t.id)).status, 200, 'undone: never deleted');
+    await card(a, t.title).click();
+    await a.getByTestId('task-delete').click();
+    await a.getByTestId('task-delete-confirm').click();
+    await card(b, t.title).waitFor({ state: 'detached', timeout: 15_000 });
+    assert.equal((await getTask(t.id)).status, 404);
+  });
+
+  test('the app at 390 and 1440 px', async () => {
+    const phone = await ctxA.newPage();
+    watch(phone, 'A-phone');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${BASE}/projects/${projectId}`);
+    await phone.getByTestId('column-To Do').waitFor();
+    await snap(phone, '390-board');
+    await axe(phone, 'board at 390');
+    await phone.getByTestId('tab-chat').click();
+    await phone.getByTestId('chat-input').waitFor();
+    await snap(phone, '390-chat');
+    await axe(phone, 'chat at 390');
+    await phone.getByTestId('tab-calls').click();
+    await phone.getByTestId('section-coming-calls').waitFor();
+    await snap(phone, '390-calls-coming');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, 'no horizontal page overflow on a phone');
+    await phone.close();
+    const wide = await ctxB.newPage();
+    watch(wide, 'B-wide');
+    await wide.setViewportSize({ width: 1440, height: 900 });
+    await wide.goto(`${BASE}/projects/${projectId}`);
+    await wide.getByTestId('column-To Do').waitFor();
+    await snap(wide, '1440-board');
+    await wide.goto(`${BASE}/profile`);
+    await wide.getByRole('heading').first().waitFor();
+    await axe(wide, 'profile');
+    await wide.close();
+  });
+
+  test('no serious or critical accessibility violations on any screen', () => {
+    assert.deepEqual(axeFindings, []);
+  });
+
+  test('no errors in the browser console', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
