@@ -258,6 +258,63 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     assert.equal((await getTask(t.id)).status, 404);
   });
 
+  test('chat and menus by keyboard', async () => {
+    await a.goto(`${BASE}/projects/${projectId}`);
+    await a.getByTestId('column-To Do').waitFor();
+    const text = `Typed by keyboard ${run}`;
+    await a.getByTestId('chat-input').fill(text);
+    await a.getByTestId('chat-input').press('Enter');
+    const msg = a.locator('article.msg', { hasText: text });
+    await msg.waitFor();
+    await a.waitForFunction((t) => [...document.querySelectorAll('article.msg')].some((m) => m.textContent.includes(t) && !m.classList.contains('msg-pending')), text);
+    // Up in the empty box edits the last message.
+    await a.getByTestId('chat-input').press('ArrowUp');
+    await a.getByTestId('chat-edit-input').fill(`${text}, edited`);
+    await a.getByTestId('chat-edit-input').press('Enter');
+    await msg.getByText('(edited)').waitFor();
+    // A focused message takes R (reply) and Delete (asks first).
+    await msg.focus();
+    await a.keyboard.press('r');
+    await a.getByTestId('chat-replying').waitFor();
+    await a.keyboard.press('Escape');
+    await msg.focus();
+    await a.keyboard.press('Delete');
+    await a.getByTestId('chat-delete-confirm').waitFor();
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-delete-confirm');
+    await snap(a, '1280-chat-delete-confirm');
+    await a.keyboard.press('Enter');
+    await msg.getByText('This message was deleted.').waitFor();
+    // The column menu: focus on its first item, arrows move, Escape closes and returns focus.
+    await a.getByTestId('column-To Do').getByTestId('column-menu').click();
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'column-rename');
+    await a.keyboard.press('ArrowDown');
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'column-move-right');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('column-rename').waitFor({ state: 'detached' });
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'column-menu');
+    // The account menu too.
+    await a.getByTestId('user-menu').click();
+    await a.keyboard.press('ArrowDown');
+    assert.equal(await a.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'sign-out');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('sign-out').waitFor({ state: 'detached' });
+    // A skip link past the board leads to the chat.
+    await a.getByTestId('skip-to-chat').focus();
+    await a.keyboard.press('Enter');
+    assert.equal(await a.evaluate(() => document.activeElement?.id), 'project-chat-panel');
+  });
+
+  test('making someone an owner asks first', async () => {
+    await a.getByTestId('tab-members').click();
+    await a.getByTestId(`member-${bobId}`).getByTestId('member-role').selectOption('OWNER');
+    await a.getByTestId('make-owner-dialog').getByTestId('confirm-make-owner').waitFor();
+    await axe(a, 'make owner dialog');
+    await snap(a, '1280-make-owner');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('confirm-make-owner').waitFor({ state: 'detached' });
+    assert.equal(await a.getByTestId(`member-${bobId}`).getByTestId('member-role').inputValue(), 'MEMBER');
+  });
+
   test('the app at 390 and 1440 px', async () => {
     const phone = await ctxA.newPage();
     watch(phone, 'A-phone');
@@ -286,6 +343,19 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     await wide.getByRole('heading').first().waitFor();
     await axe(wide, 'profile');
     await wide.close();
+  });
+
+  test('leaving asks first and says one thing', async () => {
+    await b.goto(`${BASE}/projects/${projectId}/members`);
+    await b.getByTestId('leave-project').click();
+    await b.getByTestId('confirm-leave-project').waitFor();
+    await snap(b, '1280-leave-confirm');
+    await b.getByTestId('confirm-leave-project').click();
+    await b.waitForURL(`${BASE}/projects`);
+    await b.getByText('You left the project.').waitFor();
+    await b.waitForTimeout(1500); // a revocation notice would come within this
+    const notices = await b.locator('.toast').allTextContents();
+    assert.deepEqual(notices.map((t) => t.replace(/×$/, '')), ['You left the project.']);
   });
 
   test('no serious or critical accessibility violations on any screen', () => {

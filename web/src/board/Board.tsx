@@ -15,15 +15,16 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Member, Task } from '../api/types';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Member, Priority, Task } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Avatar } from '../ui/Avatar';
 import { Dialog, Icon } from '../ui/Dialog';
 import { navigate, setSearch, useSearch } from '../router';
 import { useMenuKeys } from '../ui/menu';
 import { useToast } from '../ui/Toasts';
-import { filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
+import { useMe } from '../auth/AuthContext';
+import { dayOf, dueState, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -70,6 +71,8 @@ export function BoardView({
 }) {
   const { state } = board;
   const toast = useToast();
+  const me = useMe();
+  const today = dayOf(new Date());
   // Filters and search live in the address, so a filtered board can be shared and Back undoes them.
   const search = useSearch();
   const filter = useMemo(() => filterFromSearch(search), [search]);
@@ -134,13 +137,32 @@ export function BoardView({
   const visible = useMemo(() => {
     const out: Record<string, string[]> = {};
     for (const c of state.columns) {
-      out[c.id] = c.taskIds.filter((id) => {
+      const shown = c.taskIds.filter((id) => {
         const t = state.tasks[id];
-        return t !== undefined && !undoable.has(id) && matchesFilter(t, filter);
+        return t !== undefined && !undoable.has(id) && matchesFilter(t, filter, { me: me.id, today });
       });
+      out[c.id] = sortIds(shown, state.tasks, filter.sort);
     }
     return out;
-  }, [state, filter, undoable]);
+  }, [state, filter, undoable, me.id, today]);
+
+  // A task added here: scrolled into view, or, when the filters hide it, a word saying so.
+  const added = useCallback(
+    (task: Task | null) => {
+      if (!task) return;
+      if (!matchesFilter(task, filter, { me: me.id, today })) {
+        toast.show(`Added “${task.title}”. The current filters hide it.`, 'info', {
+          ms: 8000,
+          action: { label: 'Clear filters', testId: 'added-hidden-clear', run: () => setFilter({ ...noFilter, sort: filter.sort }) },
+        });
+        return;
+      }
+      requestAnimationFrame(() =>
+        document.querySelector(`[data-testid="task-card-${task.id}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
+      );
+    },
+    [filter, me.id, today, toast, setFilter],
+  );
   const items = dragItems ?? visible;
 
   const sensors = useSensors(
@@ -235,6 +257,11 @@ export function BoardView({
   return (
     <div className="board-wrap">
       <Filters filter={filter} setFilter={setFilter} members={members} />
+      {filter.sort && (
+        <p className="board-hint" data-testid="sorted-hint">
+          Sorted by {filter.sort === 'due' ? 'due date' : 'priority'}: drag and drop is off until the board is in its own order again.
+        </p>
+      )}
       <DndContext
         sensors={sensors}
         collisionDetection={closestCorners}
@@ -263,11 +290,15 @@ export function BoardView({
               canManage={canManageColumns}
               board={board}
               onOpen={setOpenTask}
+              sorted={Boolean(filter.sort)}
+              today={today}
+              members={members}
+              onAdded={added}
             />
           ))}
           {canManageColumns && <AddColumn onAdd={(name) => void board.createColumn(name)} />}
         </div>
-        <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay /> : null}</DragOverlay>
+        <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay today={today} /> : null}</DragOverlay>
       </DndContext>
       <MissingTask taskId={openTask} known={opened !== undefined} onMissing={() => {
         toast.show('That task does not exist, or was deleted.', 'info');
@@ -334,6 +365,7 @@ function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setF
       </div>
       <select aria-label="Assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.target.value })} data-testid="filter-assignee">
         <option value="">Anyone</option>
+        <option value="me">Assigned to me</option>
         <option value="none">Unassigned</option>
         {members.map((m) => (
           <option key={m.user_id} value={m.user_id}>
@@ -349,7 +381,19 @@ function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setF
           </option>
         ))}
       </select>
-      {isFiltering(filter) && (
+      <select aria-label="Due date" value={filter.due} onChange={(e) => setFilter({ ...filter, due: e.target.value })} data-testid="filter-due">
+        <option value="">Any due date</option>
+        <option value="overdue">Overdue</option>
+        <option value="today">Due today</option>
+        <option value="week">Due in 7 days</option>
+        <option value="none">No due date</option>
+      </select>
+      <select aria-label="Sort" value={filter.sort} onChange={(e) => setFilter({ ...filter, sort: e.target.value })} data-testid="filter-sort">
+        <option value="">Board order</option>
+        <option value="due">Sort by due date</option>
+        <option value="priority">Sort by priority</option>
+      </select>
+      {(isFiltering(filter) || filter.sort) && (
         <button className="btn btn-ghost" onClick={() => setFilter(noFilter)} data-testid="filter-clear">
           Clear
         </button>
@@ -375,6 +419,10 @@ function ColumnView({
   canManage,
   board,
   onOpen,
+  sorted,
+  today,
+  members,
+  onAdded,
 }: {
   column: BoardColumnState;
   index: number;
@@ -388,6 +436,10 @@ function ColumnView({
   canManage: boolean;
   board: BoardApi;
   onOpen: (id: string) => void;
+  sorted: boolean;
+  today: string;
+  members: Member[];
+  onAdded: (task: Task | null) => void;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: COLUMN_PREFIX + column.id });
   const [renaming, setRenaming] = useState(false);
@@ -474,12 +526,12 @@ function ColumnView({
           {ids.map((id) => {
             const t = tasks[id];
             if (!t) return null;
-            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={() => onOpen(id)} />;
+            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={onOpen} locked={sorted} today={today} />;
           })}
           {ids.length === 0 && <li className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</li>}
         </ul>
       </SortableContext>
-      <QuickAdd columnName={column.name} onAdd={(title) => void board.createTask({ title, column_id: column.id })} />
+      <QuickAdd columnName={column.name} members={members} onAdd={(input) => void board.createTask({ ...input, column_id: column.id }).then(onAdded)} />
       <DeleteColumnDialog
         open={deleting}
         column={column}
@@ -494,9 +546,25 @@ function ColumnView({
   );
 }
 
-function SortableCard({ task, member, onOpen }: { task: Task; member?: Member; onOpen: () => void }) {
+/**
+ * A card renders again only when its own task, assignee or day changes (memo): with a thousand
+ * tasks, a change to one card or a drag re-renders little else.
+ */
+const SortableCard = memo(function SortableCard({
+  task,
+  member,
+  onOpen,
+  locked,
+  today,
+}: {
+  task: Task;
+  member?: Member;
+  onOpen: (id: string) => void;
+  locked: boolean;
+  today: string;
+}) {
   const pending = task.id.startsWith('tmp-');
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending });
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending || locked });
   return (
     <li
       ref={setNodeRef}
@@ -507,29 +575,49 @@ function SortableCard({ task, member, onOpen }: { task: Task; member?: Member; o
       {...attributes}
       {...listeners}
       aria-roledescription="task"
-      aria-label={`${task.title}${task.priority ? `, ${priorityLabel(task.priority)} priority` : ''}`}
-      onClick={() => !pending && onOpen()}
+      aria-label={cardLabel(task, member, today)}
+      onClick={() => !pending && onOpen(task.id)}
       onKeyDown={(e) => {
         listeners?.onKeyDown?.(e);
-        if (e.key === 'Enter' && !pending && !e.defaultPrevented) onOpen();
+        if (e.key === 'Enter' && !pending && !e.defaultPrevented) onOpen(task.id);
       }}
     >
-      <CardBody task={task} member={member} />
+      <CardBody task={task} member={member} today={today} />
     </li>
   );
+});
+
+function cardLabel(task: Task, member: Member | undefined, today: string): string {
+  const parts = [task.title];
+  if (task.priority) parts.push(`${priorityLabel(task.priority)} priority`);
+  const due = dueState(task, today);
+  if (due === 'overdue') parts.push(`overdue since ${task.due_date}`);
+  else if (due === 'today') parts.push('due today');
+  else if (task.due_date) parts.push(`due ${task.due_date}`);
+  if (member) parts.push(`assigned to ${member.name}`);
+  if (task.description) parts.push('has a description');
+  return parts.join(', ');
 }
 
-function CardBody({ task, member, overlay }: { task: Task; member?: Member; overlay?: boolean }) {
-  const due = task.due_date ? dueInfo(task.due_date) : null;
+function CardBody({ task, member, overlay, today }: { task: Task; member?: Member; overlay?: boolean; today: string }) {
+  const due = task.due_date ? dueLabel(task.due_date) : null;
+  const state = dueState(task, today);
+  const described = Boolean(task.description?.trim());
   return (
     <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
       <div className="card-title">{task.title}</div>
-      {(task.priority || due || member) && (
+      {(task.priority || due || member || described) && (
         <div className="card-meta">
           {task.priority && <span className={`prio prio-${task.priority.toLowerCase()}`}>{priorityLabel(task.priority)}</span>}
           {due && (
-            <span className={`due${due.overdue && task.status !== 'DONE' ? ' due-over' : ''}`} title={`Due ${task.due_date}`}>
-              <Icon name="calendar" size={13} /> {due.label}
+            <span className={`due${state === 'overdue' ? ' due-over' : state === 'today' ? ' due-today' : ''}`} title={`Due ${task.due_date}`} data-due={state ?? undefined}>
+              <Icon name="calendar" size={13} /> {state === 'today' ? 'Today' : due}
+              {state === 'overdue' && <span className="sr-only"> (overdue)</span>}
+            </span>
+          )}
+          {described && (
+            <span className="has-desc" title="Has a description" data-testid="card-has-description">
+              <Icon name="lines" size={13} />
             </span>
           )}
           <span className="spacer" />
@@ -540,20 +628,28 @@ function CardBody({ task, member, overlay }: { task: Task; member?: Member; over
   );
 }
 
-function dueInfo(date: string): { label: string; overdue: boolean } {
+function dueLabel(date: string): string {
   const d = new Date(date + 'T00:00:00');
-  if (Number.isNaN(d.getTime())) return { label: date, overdue: false };
-  const today = new Date();
-  today.setHours(0, 0, 0, 0);
-  return {
-    label: d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' }),
-    overdue: d < today,
-  };
+  if (Number.isNaN(d.getTime())) return date;
+  const year = new Date().getFullYear();
+  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: d.getFullYear() === year ? undefined : 'numeric' });
 }
 
-function QuickAdd({ columnName, onAdd }: { columnName: string; onAdd: (title: string) => void }) {
+interface QuickInput {
+  title: string;
+  priority?: Priority;
+  assignee_id?: string;
+  due_date?: string;
+}
+
+/** Adding a task: a title, and optionally (More) its priority, assignee and due date. */
+function QuickAdd({ columnName, members, onAdd }: { columnName: string; members: Member[]; onAdd: (input: QuickInput) => void }) {
   const [open, setOpen] = useState(false);
+  const [more, setMore] = useState(false);
   const [title, setTitle] = useState('');
+  const [priority, setPriority] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [due, setDue] = useState('');
   if (!open) {
     return (
       <button className="add-task" onClick={() => setOpen(true)} data-testid={`add-task-${columnName}`}>
@@ -561,15 +657,24 @@ function QuickAdd({ columnName, onAdd }: { columnName: string; onAdd: (title: st
       </button>
     );
   }
+  function close() {
+    setOpen(false);
+    setMore(false);
+    setTitle('');
+  }
   function submit(e: FormEvent) {
     e.preventDefault();
     const t = title.trim();
     if (!t) return;
-    onAdd(t);
+    const input: QuickInput = { title: t };
+    if (priority) input.priority = priority as Priority;
+    if (assignee) input.assignee_id = assignee;
+    if (due) input.due_date = due;
+    onAdd(input);
     setTitle('');
   }
   return (
-    <form className="quick-add" onSubmit={submit}>
+    <form className="quick-add" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && close()}>
       <input
         autoFocus
         maxLength={255}
@@ -577,20 +682,39 @@ function QuickAdd({ columnName, onAdd }: { columnName: string; onAdd: (title: st
         aria-label={`New task in ${columnName}`}
         value={title}
         onChange={(e) => setTitle(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            setOpen(false);
-            setTitle('');
-          }
-        }}
         data-testid="add-task-input"
       />
+      {more && (
+        <div className="quick-add-more">
+          <select aria-label="Priority of the new task" value={priority} onChange={(e) => setPriority(e.target.value)} data-testid="add-task-priority">
+            <option value="">No priority</option>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {priorityLabel(p)}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Assignee of the new task" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="add-task-assignee">
+            <option value="">Unassigned</option>
+            {members.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+          <input type="date" aria-label="Due date of the new task" value={due} onChange={(e) => setDue(e.target.value)} data-testid="add-task-due" />
+        </div>
+      )}
       <div className="quick-add-actions">
         <button className="btn btn-primary btn-sm" disabled={!title.trim()} data-testid="add-task-submit">
           Add
         </button>
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setOpen(false); setTitle(''); }}>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={close}>
           Cancel
+        </button>
+        <span className="spacer" />
+        <button type="button" className="btn btn-ghost btn-sm" aria-expanded={more} onClick={() => setMore((m) => !m)} data-testid="add-task-more">
+          {more ? 'Fewer' : 'More'}
         </button>
       </div>
     </form>

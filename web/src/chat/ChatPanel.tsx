@@ -4,6 +4,7 @@ import { useMe } from '../auth/AuthContext';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Dialog';
 import { activeTypers, type ChatMessage } from './chatState';
+import { dayKey, dayLabel, linkify } from './format';
 import type { useChat } from './useChat';
 
 type Chat = ReturnType<typeof useChat>;
@@ -20,6 +21,9 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
   const stick = useRef(true);
   const prevHeight = useRef(0);
   const prevFirst = useRef<string | undefined>(undefined);
+  const prevLast = useRef<string | undefined>(undefined);
+  // A message came in below while the user reads further up: offer to jump to it.
+  const [newBelow, setNewBelow] = useState(false);
   // New messages from others, announced one by one (the list itself is not a live region, so a
   // screen reader never reads the whole chat).
   const [announce, setAnnounce] = useState('');
@@ -45,7 +49,10 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
     } else if (stick.current) {
       el.scrollTop = el.scrollHeight;
     }
+    const last = state.messages[state.messages.length - 1]?.id;
+    if (!stick.current && prevLast.current && last !== prevLast.current) setNewBelow(true);
     prevFirst.current = first;
+    prevLast.current = last;
     prevHeight.current = el.scrollHeight;
   }, [state.messages]);
 
@@ -58,6 +65,7 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
     const el = listRef.current;
     if (!el) return;
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (stick.current) setNewBelow(false);
     prevHeight.current = el.scrollHeight;
     if (el.scrollTop < 60 && state.hasMore && !chat.loadingOlder && state.loaded) void chat.loadOlder();
   }
@@ -104,8 +112,9 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
         {state.loaded && state.messages.length === 0 && <p className="chat-empty">No messages yet. Say hello to your team.</p>}
         {state.messages.map((m, i) => {
           const prev = state.messages[i - 1];
-          const grouped = prev && prev.author_id === m.author_id && !m.reply_to_id && Date.parse(m.created_at) - Date.parse(prev.created_at) < 5 * 60000 && !prev.deleted_at;
-          return (
+          const newDay = !prev || dayKey(prev.created_at) !== dayKey(m.created_at);
+          const grouped = !newDay && prev && prev.author_id === m.author_id && !m.reply_to_id && Date.parse(m.created_at) - Date.parse(prev.created_at) < 5 * 60000 && !prev.deleted_at;
+          const item = (
             <MessageItem
               key={m.localId ?? m.id}
               m={m}
@@ -135,8 +144,28 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
               authorName={names.get(m.author_id) ?? m.author_name}
             />
           );
+          return newDay ? [
+            <div key={`day-${dayKey(m.created_at)}`} className="day-sep" role="separator" aria-label={dayLabel(m.created_at)} data-testid="chat-day">
+              <span aria-hidden="true">{dayLabel(m.created_at)}</span>
+            </div>,
+            item,
+          ] : item;
         })}
       </div>
+      {newBelow && (
+        <button
+          className="btn btn-sm new-below"
+          onClick={() => {
+            const el = listRef.current;
+            if (el) el.scrollTop = el.scrollHeight;
+            stick.current = true;
+            setNewBelow(false);
+          }}
+          data-testid="chat-new-below"
+        >
+          New messages ↓
+        </button>
+      )}
       <div className="typing" data-testid="typing-indicator" aria-live="polite">
         {typers.length === 1 ? `${typers[0]} is typing…` : typers.length > 1 ? `${typers.slice(0, 2).join(' and ')}${typers.length > 2 ? ' and others' : ''} are typing…` : ''}
       </div>
@@ -173,6 +202,23 @@ export function ChatPanel({ chat, members, canModerate }: { chat: Chat; members:
         </div>
       </div>
     </div>
+  );
+}
+
+/** Message text with its http(s) links clickable; they open in a new tab without a way back to this one. */
+function MessageText({ text }: { text: string }) {
+  return (
+    <>
+      {linkify(text).map((p, i) =>
+        'href' in p ? (
+          <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow">
+            {p.text}
+          </a>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
+    </>
   );
 }
 
@@ -225,8 +271,11 @@ function MessageItem({
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget) return;
         // Keyboard: messages are focusable; arrows move between them, R replies, E edits, Delete deletes.
-        const sib = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.key === 'ArrowUp' ? e.currentTarget.previousElementSibling : null;
-        if (sib instanceof HTMLElement && sib.classList.contains('msg')) {
+        let sib: Element | null = e.currentTarget;
+        const step = e.key === 'ArrowDown' ? 'nextElementSibling' : e.key === 'ArrowUp' ? 'previousElementSibling' : null;
+        if (step) do sib = sib[step]; while (sib && !sib.classList.contains('msg'));
+        else sib = null;
+        if (sib instanceof HTMLElement) {
           e.preventDefault();
           sib.focus();
         } else if (deleted || m.pending) {
@@ -289,7 +338,7 @@ function MessageItem({
           </form>
         ) : (
           <div className="msg-text" data-testid="chat-message-text">
-            {deleted ? <em>This message was deleted.</em> : m.content}
+            {deleted ? <em>This message was deleted.</em> : <MessageText text={m.content ?? ''} />}
             {m.edited_at && !deleted && <span className="edited"> (edited)</span>}
           </div>
         )}

@@ -70,6 +70,7 @@ const paths: Record<string, string> = {
   calendar: 'M4 6h16v14H4zM4 10h16M8 3v4M16 3v4',
   send: 'M4 12l16-8-6 16-3-7z',
   logout: 'M15 4h4v16h-4M10 16l4-4-4-4M14 12H4',
+  lines: 'M4 6h16M4 12h16M4 18h10',
   code: 'M8 8l-5 4 5 4M16 8l5 4-5 4M14 5l-4 14',
   page: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7',
   graph: 'M6 6h.01M18 6h.01M12 18h.01M7 7l4 9M17 7l-4 9M7 6h10',
