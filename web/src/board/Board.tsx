@@ -13,18 +13,17 @@ import {
   type DragStartEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Member, Priority, Task } from '../api/types';
-import { PRIORITIES } from '../api/types';
-import { Avatar } from '../ui/Avatar';
-import { Dialog, Icon } from '../ui/Dialog';
+import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Member, Task } from '../api/types';
+import { useMe } from '../auth/AuthContext';
 import { navigate, setSearch, useSearch } from '../router';
+import { Icon } from '../ui/Dialog';
 import { useMenuKeys } from '../ui/menu';
 import { useToast } from '../ui/Toasts';
-import { useMe } from '../auth/AuthContext';
-import { dayOf, dueState, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
+import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, QuickAdd } from './BoardControls';
+import { dayOf, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
+import { CardBody, SortableCard } from './Card';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -51,8 +50,6 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
 };
 
 const UNDO_MS = 6000;
-/** The server's limit on a column's name: the field keeps it, so typing is never lost to a refused save. */
-const COLUMN_NAME_MAX = 64;
 
 export function BoardView({
   board,
@@ -332,80 +329,6 @@ export function BoardView({
   );
 }
 
-/**
- * A task address for a task the loaded board does not have (a stale link): say so and go to the
- * board. A task that disappears while open is the dialog's business (it keeps the user's text).
- */
-function MissingTask({ taskId, known, onMissing }: { taskId: string | null; known: boolean; onMissing: () => void }) {
-  const seen = useRef<string | null>(null);
-  useEffect(() => {
-    if (!taskId) return;
-    if (known) {
-      seen.current = taskId;
-      return;
-    }
-    if (seen.current !== taskId) onMissing();
-  }, [taskId, known]); // eslint-disable-line react-hooks/exhaustive-deps
-  return null;
-}
-
-function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setFilter: (f: TaskFilterState) => void; members: Member[] }) {
-  return (
-    <div className="filters" role="search">
-      <div className="search">
-        <Icon name="search" size={16} />
-        <input
-          type="search"
-          placeholder="Search tasks"
-          aria-label="Search tasks"
-          value={filter.q}
-          onChange={(e) => setFilter({ ...filter, q: e.target.value })}
-          data-testid="board-search"
-        />
-      </div>
-      <select aria-label="Assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.target.value })} data-testid="filter-assignee">
-        <option value="">Anyone</option>
-        <option value="me">Assigned to me</option>
-        <option value="none">Unassigned</option>
-        {members.map((m) => (
-          <option key={m.user_id} value={m.user_id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Priority" value={filter.priority} onChange={(e) => setFilter({ ...filter, priority: e.target.value })} data-testid="filter-priority">
-        <option value="">Any priority</option>
-        {PRIORITIES.map((p) => (
-          <option key={p} value={p}>
-            {priorityLabel(p)}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Due date" value={filter.due} onChange={(e) => setFilter({ ...filter, due: e.target.value })} data-testid="filter-due">
-        <option value="">Any due date</option>
-        <option value="overdue">Overdue</option>
-        <option value="today">Due today</option>
-        <option value="week">Due in 7 days</option>
-        <option value="none">No due date</option>
-      </select>
-      <select aria-label="Sort" value={filter.sort} onChange={(e) => setFilter({ ...filter, sort: e.target.value })} data-testid="filter-sort">
-        <option value="">Board order</option>
-        <option value="due">Sort by due date</option>
-        <option value="priority">Sort by priority</option>
-      </select>
-      {(isFiltering(filter) || filter.sort) && (
-        <button className="btn btn-ghost" onClick={() => setFilter(noFilter)} data-testid="filter-clear">
-          Clear
-        </button>
-      )}
-    </div>
-  );
-}
-
-export function priorityLabel(p: string): string {
-  return p.charAt(0) + p.slice(1).toLowerCase();
-}
-
 function ColumnView({
   column,
   index,
@@ -543,253 +466,5 @@ function ColumnView({
         }}
       />
     </section>
-  );
-}
-
-/**
- * A card renders again only when its own task, assignee or day changes (memo): with a thousand
- * tasks, a change to one card or a drag re-renders little else.
- */
-const SortableCard = memo(function SortableCard({
-  task,
-  member,
-  onOpen,
-  locked,
-  today,
-}: {
-  task: Task;
-  member?: Member;
-  onOpen: (id: string) => void;
-  locked: boolean;
-  today: string;
-}) {
-  const pending = task.id.startsWith('tmp-');
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending || locked });
-  return (
-    <li
-      ref={setNodeRef}
-      className={`task-card${isDragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
-      data-testid={`task-card-${task.id}`}
-      data-task-title={task.title}
-      {...attributes}
-      {...listeners}
-      aria-roledescription="task"
-      aria-label={cardLabel(task, member, today)}
-      onClick={() => !pending && onOpen(task.id)}
-      onKeyDown={(e) => {
-        listeners?.onKeyDown?.(e);
-        if (e.key === 'Enter' && !pending && !e.defaultPrevented) onOpen(task.id);
-      }}
-    >
-      <CardBody task={task} member={member} today={today} />
-    </li>
-  );
-});
-
-function cardLabel(task: Task, member: Member | undefined, today: string): string {
-  const parts = [task.title];
-  if (task.priority) parts.push(`${priorityLabel(task.priority)} priority`);
-  const due = dueState(task, today);
-  if (due === 'overdue') parts.push(`overdue since ${task.due_date}`);
-  else if (due === 'today') parts.push('due today');
-  else if (task.due_date) parts.push(`due ${task.due_date}`);
-  if (member) parts.push(`assigned to ${member.name}`);
-  if (task.description) parts.push('has a description');
-  return parts.join(', ');
-}
-
-function CardBody({ task, member, overlay, today }: { task: Task; member?: Member; overlay?: boolean; today: string }) {
-  const due = task.due_date ? dueLabel(task.due_date) : null;
-  const state = dueState(task, today);
-  const described = Boolean(task.description?.trim());
-  return (
-    <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
-      <div className="card-title">{task.title}</div>
-      {(task.priority || due || member || described) && (
-        <div className="card-meta">
-          {task.priority && <span className={`prio prio-${task.priority.toLowerCase()}`}>{priorityLabel(task.priority)}</span>}
-          {due && (
-            <span className={`due${state === 'overdue' ? ' due-over' : state === 'today' ? ' due-today' : ''}`} title={`Due ${task.due_date}`} data-due={state ?? undefined}>
-              <Icon name="calendar" size={13} /> {state === 'today' ? 'Today' : due}
-              {state === 'overdue' && <span className="sr-only"> (overdue)</span>}
-            </span>
-          )}
-          {described && (
-            <span className="has-desc" title="Has a description" data-testid="card-has-description">
-              <Icon name="lines" size={13} />
-            </span>
-          )}
-          <span className="spacer" />
-          {member && <Avatar id={member.user_id} name={member.name} url={member.avatar_url} size={22} title={`Assigned to ${member.name}`} />}
-        </div>
-      )}
-    </div>
-  );
-}
-
-function dueLabel(date: string): string {
-  const d = new Date(date + 'T00:00:00');
-  if (Number.isNaN(d.getTime())) return date;
-  const year = new Date().getFullYear();
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: d.getFullYear() === year ? undefined : 'numeric' });
-}
-
-interface QuickInput {
-  title: string;
-  priority?: Priority;
-  assignee_id?: string;
-  due_date?: string;
-}
-
-/** Adding a task: a title, and optionally (More) its priority, assignee and due date. */
-function QuickAdd({ columnName, members, onAdd }: { columnName: string; members: Member[]; onAdd: (input: QuickInput) => void }) {
-  const [open, setOpen] = useState(false);
-  const [more, setMore] = useState(false);
-  const [title, setTitle] = useState('');
-  const [priority, setPriority] = useState('');
-  const [assignee, setAssignee] = useState('');
-  const [due, setDue] = useState('');
-  if (!open) {
-    return (
-      <button className="add-task" onClick={() => setOpen(true)} data-testid={`add-task-${columnName}`}>
-        <Icon name="plus" size={16} /> Add task
-      </button>
-    );
-  }
-  function close() {
-    setOpen(false);
-    setMore(false);
-    setTitle('');
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const t = title.trim();
-    if (!t) return;
-    const input: QuickInput = { title: t };
-    if (priority) input.priority = priority as Priority;
-    if (assignee) input.assignee_id = assignee;
-    if (due) input.due_date = due;
-    onAdd(input);
-    setTitle('');
-  }
-  return (
-    <form className="quick-add" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <input
-        autoFocus
-        maxLength={255}
-        placeholder="Task title"
-        aria-label={`New task in ${columnName}`}
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        data-testid="add-task-input"
-      />
-      {more && (
-        <div className="quick-add-more">
-          <select aria-label="Priority of the new task" value={priority} onChange={(e) => setPriority(e.target.value)} data-testid="add-task-priority">
-            <option value="">No priority</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {priorityLabel(p)}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Assignee of the new task" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="add-task-assignee">
-            <option value="">Unassigned</option>
-            {members.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-          <input type="date" aria-label="Due date of the new task" value={due} onChange={(e) => setDue(e.target.value)} data-testid="add-task-due" />
-        </div>
-      )}
-      <div className="quick-add-actions">
-        <button className="btn btn-primary btn-sm" disabled={!title.trim()} data-testid="add-task-submit">
-          Add
-        </button>
-        <button type="button" className="btn btn-ghost btn-sm" onClick={close}>
-          Cancel
-        </button>
-        <span className="spacer" />
-        <button type="button" className="btn btn-ghost btn-sm" aria-expanded={more} onClick={() => setMore((m) => !m)} data-testid="add-task-more">
-          {more ? 'Fewer' : 'More'}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
-  return (
-    <div className="add-column">
-      {open ? (
-        <form
-          className="quick-add"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!name.trim()) return;
-            onAdd(name.trim());
-            setName('');
-            setOpen(false);
-          }}
-        >
-          <input autoFocus maxLength={COLUMN_NAME_MAX} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
-          <div className="quick-add-actions">
-            <button className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="add-column-submit">Add column</button>
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>Cancel</button>
-          </div>
-        </form>
-      ) : (
-        <button className="add-column-btn" onClick={() => setOpen(true)} data-testid="add-column">
-          <Icon name="plus" size={16} /> Add column
-        </button>
-      )}
-    </div>
-  );
-}
-
-function DeleteColumnDialog({
-  open,
-  column,
-  columns,
-  onClose,
-  onDelete,
-}: {
-  open: boolean;
-  column: BoardColumnState;
-  columns: BoardColumnState[];
-  onClose: () => void;
-  onDelete: (moveTo: string | null) => void;
-}) {
-  const others = columns.filter((c) => c.id !== column.id);
-  const [target, setTarget] = useState(others[0]?.id ?? '');
-  const hasTasks = column.taskIds.length > 0;
-  return (
-    <Dialog open={open} title={`Delete column “${column.name}”?`} onClose={onClose} testId="delete-column-dialog">
-      {hasTasks ? (
-        <label className="form">
-          Its {column.taskIds.length} task{column.taskIds.length === 1 ? '' : 's'} will move to
-          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="delete-column-target">
-            {others.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : (
-        <p>The column is empty.</p>
-      )}
-      <div className="form-actions">
-        <button className="btn" onClick={onClose}>Cancel</button>
-        <button className="btn btn-danger" onClick={() => onDelete(hasTasks ? target || null : null)} data-testid="delete-column-confirm">
-          Delete column
-        </button>
-      </div>
-    </Dialog>
   );
 }

@@ -28,13 +28,19 @@ export function useChatLayout(): [ChatLayout, (l: ChatLayout) => void] {
   return [layout, set];
 }
 
-export function ChatDock({ layout, setLayout, children }: { layout: ChatLayout; setLayout: (l: ChatLayout) => void; children: ReactNode }) {
+export function ChatDock({ layout, setLayout, unread, children }: { layout: ChatLayout; setLayout: (l: ChatLayout) => void; unread: number; children: ReactNode }) {
   if (layout === 'collapsed') {
     return (
       <aside className="project-chat chat-rail" aria-label="Project chat" id="project-chat-panel" tabIndex={-1} data-testid="chat-dock">
-        <button className="icon-btn chat-expand" onClick={() => setLayout('open')} aria-label="Show chat" aria-expanded="false" data-testid="chat-expand">
+        <button className="icon-btn chat-expand" onClick={() => setLayout('open')} aria-label={unread > 0 ? `Show chat, ${unread} unread` : 'Show chat'} aria-expanded="false" data-testid="chat-expand">
           <Icon name="chat" />
         </button>
+        {unread > 0 && (
+          <span className="badge" data-testid="chat-rail-unread">
+            {unread > 99 ? '99+' : unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
         <span className="chat-rail-label" aria-hidden="true">Chat</span>
       </aside>
     );

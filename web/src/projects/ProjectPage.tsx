@@ -6,6 +6,7 @@ import { BoardView } from '../board/Board';
 import { useBoard } from '../board/useBoard';
 import { ChatPanel } from '../chat/ChatPanel';
 import { useChat } from '../chat/useChat';
+import { usePhone, useUnread } from '../chat/unread';
 import { PresenceAvatars } from '../presence/PresenceAvatars';
 import { usePresence } from '../presence/usePresence';
 import { realtime } from '../realtime/client';
@@ -80,6 +81,9 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
   }, [loadProject]);
 
   const [chatLayout, setChatLayout] = useChatLayout();
+  const phone = usePhone();
+  const chatVisible = phone ? tab === 'chat' : chatLayout !== 'collapsed' || tab === 'chat';
+  const unread = useUnread(chat.state.messages, chat.state.loaded, chatVisible, me.id);
 
   // The tab's title names the project and what is open in it.
   const openTaskTitle = taskId ? board.state.tasks[taskId]?.title : undefined;
@@ -118,7 +122,7 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
           {role && <span className={`role-badge role-${role.toLowerCase()}`}>{roleLabel(role)}</span>}
         </div>
         <PresenceAvatars presence={presence} members={members} me={me} />
-        <SectionNav base={base} tab={tab} memberCount={members.length} />
+        <SectionNav base={base} tab={tab} memberCount={members.length} unread={unread} />
       </div>
       <div className="project-body">
         <section className="project-main" aria-label={sectionLabel}>
@@ -145,7 +149,7 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
             <ComingSection tab={tab} />
           )}
         </section>
-        <ChatDock layout={tab === 'chat' ? 'open' : chatLayout} setLayout={setChatLayout}>
+        <ChatDock layout={tab === 'chat' ? 'open' : chatLayout} setLayout={setChatLayout} unread={unread}>
           <ChatPanel chat={chat} members={members} canModerate={canManage} />
         </ChatDock>
       </div>

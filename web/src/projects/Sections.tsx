@@ -21,7 +21,7 @@ export const SECTIONS: Section[] = [
   { tab: 'chat', label: 'Chat', icon: 'chat' },
 ];
 
-export function SectionNav({ base, tab, memberCount }: { base: string; tab: ProjectTab; memberCount: number }) {
+export function SectionNav({ base, tab, memberCount, unread }: { base: string; tab: ProjectTab; memberCount: number; unread: number }) {
   return (
     <nav className="tabs" aria-label="Project sections" data-testid="section-nav">
       {SECTIONS.map((s) => {
@@ -38,6 +38,12 @@ export function SectionNav({ base, tab, memberCount }: { base: string; tab: Proj
           >
             <Icon name={s.icon} size={16} /> <span className="tab-label">{s.tab === 'members' ? <><span className="long">Members and settings</span><span className="short">Members</span></> : s.label}</span>
             {s.tab === 'members' && <span className="count">{memberCount || ''}</span>}
+            {s.tab === 'chat' && unread > 0 && (
+              <span className="badge" data-testid="chat-unread">
+                {unread > 99 ? '99+' : unread}
+                <span className="sr-only"> unread</span>
+              </span>
+            )}
           </a>
         );
       })}
