@@ -264,9 +264,9 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     const text = `Typed by keyboard ${run}`;
     await a.getByTestId('chat-input').fill(text);
     await a.getByTestId('chat-input').press('Enter');
-    const msg = a.locator('article.msg', { hasText: text });
-    await msg.waitFor();
     await a.waitForFunction((t) => [...document.querySelectorAll('article.msg')].some((m) => m.textContent.includes(t) && !m.classList.contains('msg-pending')), text);
+    const msgId = await a.locator('article.msg:not(.msg-pending)', { hasText: text }).getAttribute('data-testid');
+    const msg = a.getByTestId(msgId);
     // Up in the empty box edits the last message.
     await a.getByTestId('chat-input').press('ArrowUp');
     await a.getByTestId('chat-edit-input').fill(`${text}, edited`);

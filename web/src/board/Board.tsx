@@ -50,6 +50,8 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
 };
 
 const UNDO_MS = 6000;
+/** How many cards a column renders at first, and how many more each time its end comes into view. */
+const RENDER_STEP = 60;
 
 export function BoardView({
   board,
@@ -98,10 +100,8 @@ export function BoardView({
       const title = state.tasks[id]?.title ?? 'task';
       // Focus goes to the card after it (or before it, or the column's Add task) once it is hidden.
       const el = document.querySelector<HTMLElement>(`[data-testid="task-card-${id}"]`);
-      const next =
-        (el?.nextElementSibling as HTMLElement | null) ??
-        (el?.previousElementSibling as HTMLElement | null) ??
-        (el?.closest('.column')?.querySelector<HTMLElement>('.add-task') ?? null);
+      const card = (n: Element | null | undefined) => (n instanceof HTMLElement && n.classList.contains('task-card') ? n : null);
+      const next = card(el?.nextElementSibling) ?? card(el?.previousElementSibling) ?? el?.closest('.column')?.querySelector<HTMLElement>('.add-task') ?? null;
       setUndoable((s) => new Set(s).add(id));
       const drop = () =>
         setUndoable((s) => {
@@ -161,6 +161,11 @@ export function BoardView({
     [filter, me.id, today, toast, setFilter],
   );
   const items = dragItems ?? visible;
+  // Long columns render their first cards only, more as they are scrolled (a sentinel at the end):
+  // a drag re-renders every sortable card, so a thousand of them froze the page.
+  const [limits, setLimits] = useState<Record<string, number>>({});
+  const limitOf = (columnId: string) => limits[columnId] ?? RENDER_STEP;
+  const showMore = useCallback((columnId: string) => setLimits((l) => ({ ...l, [columnId]: (l[columnId] ?? RENDER_STEP) + RENDER_STEP })), []);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -188,7 +193,8 @@ export function BoardView({
       if (!lists) return lists;
       const src = lists[from]!.filter((id) => id !== a);
       const dst = [...lists[to]!];
-      const overIndex = o.startsWith(COLUMN_PREFIX) ? dst.length : dst.indexOf(o);
+      // Over the column itself: the end of what it shows (the rest of a long column is not rendered).
+      const overIndex = o.startsWith(COLUMN_PREFIX) ? Math.min(dst.length, limitOf(to)) : dst.indexOf(o);
       dst.splice(overIndex < 0 ? dst.length : overIndex, 0, a);
       return { ...lists, [from]: src, [to]: dst };
     });
@@ -280,6 +286,8 @@ export function BoardView({
               count={state.columns.length}
               columns={state.columns}
               ids={items[c.id] ?? []}
+              limit={limitOf(c.id)}
+              onShowMore={showMore}
               tasks={state.tasks}
               total={c.taskIds.length}
               filtering={filtering}
@@ -346,6 +354,8 @@ function ColumnView({
   today,
   members,
   onAdded,
+  limit,
+  onShowMore,
 }: {
   column: BoardColumnState;
   index: number;
@@ -363,7 +373,19 @@ function ColumnView({
   today: string;
   members: Member[];
   onAdded: (task: Task | null) => void;
+  limit: number;
+  onShowMore: (columnId: string) => void;
 }) {
+  const shown = ids.length > limit ? ids.slice(0, limit) : ids;
+  const sentinel = useRef<HTMLDivElement>(null);
+  const more = ids.length - shown.length;
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || more <= 0 || typeof IntersectionObserver !== 'function') return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && onShowMore(column.id), { rootMargin: '200px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [more, column.id, onShowMore]);
   const { setNodeRef, isOver } = useDroppable({ id: COLUMN_PREFIX + column.id });
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(column.name);
@@ -444,15 +466,22 @@ function ColumnView({
           </div>
         )}
       </header>
-      <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
-        <ul ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
-          {ids.map((id) => {
+      <SortableContext id={column.id} items={shown} strategy={verticalListSortingStrategy}>
+        <div ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
+          {shown.map((id) => {
             const t = tasks[id];
             if (!t) return null;
             return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={onOpen} locked={sorted} today={today} />;
           })}
-          {ids.length === 0 && <li className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</li>}
-        </ul>
+          {ids.length === 0 && <p className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</p>}
+          {more > 0 && (
+            <div ref={sentinel} className="column-more">
+              <button className="btn btn-ghost btn-sm" onClick={() => onShowMore(column.id)} data-testid="column-show-more">
+                Show {Math.min(more, RENDER_STEP)} more of {more}
+              </button>
+            </div>
+          )}
+        </div>
       </SortableContext>
       <QuickAdd columnName={column.name} members={members} onAdd={(input) => void board.createTask({ ...input, column_id: column.id }).then(onAdded)} />
       <DeleteColumnDialog

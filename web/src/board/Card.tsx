@@ -32,7 +32,7 @@ export const SortableCard = memo(function SortableCard({
   const pending = task.id.startsWith('tmp-');
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending || locked });
   return (
-    <li
+    <div
       ref={setNodeRef}
       className={`task-card${isDragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
       style={{ transform: CSS.Translate.toString(transform), transition }}
@@ -49,7 +49,7 @@ export const SortableCard = memo(function SortableCard({
       }}
     >
       <CardBody task={task} member={member} today={today} />
-    </li>
+    </div>
   );
 });
 

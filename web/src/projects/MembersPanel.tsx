@@ -166,7 +166,7 @@ export function MembersPanel({
             : 'You will lose access to its board and chat at once. A member with the right role can add you again.'}
         </p>
         <div className="form-actions">
-          <button className="btn" autoFocus onClick={() => setLeaving(false)}>Stay</button>
+          <button className="btn" data-autofocus onClick={() => setLeaving(false)}>Stay</button>
           <button
             className="btn btn-danger"
             disabled={soleOwner}
@@ -183,7 +183,7 @@ export function MembersPanel({
       <Dialog open={promoting !== null} title={`Make ${promoting?.name ?? ''} an owner?`} onClose={() => setPromoting(null)} testId="make-owner-dialog">
         <p>An owner can do everything you can: change anyone’s role, remove members, and delete the project.</p>
         <div className="form-actions">
-          <button className="btn" autoFocus onClick={() => setPromoting(null)}>Cancel</button>
+          <button className="btn" data-autofocus onClick={() => setPromoting(null)}>Cancel</button>
           <button
             className="btn btn-primary"
             data-testid="confirm-make-owner"
@@ -201,7 +201,7 @@ export function MembersPanel({
           {removing?.name} will lose access to this project at once. Their tasks here will be unassigned.
         </p>
         <div className="form-actions">
-          <button className="btn" autoFocus onClick={() => setRemoving(null)}>Cancel</button>
+          <button className="btn" data-autofocus onClick={() => setRemoving(null)}>Cancel</button>
           <button
             className="btn btn-danger"
             data-testid="confirm-remove-member"

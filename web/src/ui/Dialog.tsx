@@ -21,7 +21,11 @@ export function Dialog({
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // Focus the first field (or the button marked for it), not the Close button.
+      d.querySelector<HTMLElement>('[data-autofocus], .dialog-body input:not([type="hidden"]), .dialog-body textarea, .dialog-body select')?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
