@@ -345,6 +345,40 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     await wide.close();
   });
 
+  test('tracker and chat details: quick add under a hiding filter, safe links, unread badge', async () => {
+    await a.goto(`${BASE}/projects/${projectId}?priority=LOW`);
+    await a.getByTestId('add-task-To Do').click();
+    await a.getByTestId('add-task-more').click();
+    await a.getByTestId('add-task-input').fill(`Quick ${run}`);
+    await a.getByTestId('add-task-priority').selectOption('HIGH');
+    await a.getByTestId('add-task-assignee').selectOption(bobId);
+    await a.getByTestId('add-task-due').fill('2031-01-02');
+    await a.getByTestId('add-task-submit').click();
+    await a.getByText(`Added “Quick ${run}”. The current filters hide it.`).waitFor();
+    await snap(a, '1280-added-hidden');
+    await a.getByTestId('added-hidden-clear').click();
+    await card(a, `Quick ${run}`).locator('.prio-high').waitFor();
+    assert.equal(new URL(a.url()).search, '', 'clearing the filters clears the address');
+    // B's phone shows how many messages came while on the board.
+    const phone = await ctxB.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${BASE}/projects/${projectId}`);
+    await phone.getByTestId('column-To Do').waitFor();
+    // The chat's first page is in (an earlier message is there, hidden behind the Chat tab).
+    await phone.locator('[data-testid="chat-list"] article.msg').first().waitFor({ state: 'attached' });
+    await a.getByTestId('chat-input').fill(`See https://example.com/notes and javascript:alert(1) ${run}`);
+    await a.getByTestId('chat-input').press('Enter');
+    await phone.getByTestId('chat-unread').filter({ hasText: '1' }).waitFor();
+    await snap(phone, '390-unread-badge');
+    await phone.getByTestId('tab-chat').click();
+    const link = phone.getByRole('link', { name: 'https://example.com/notes' });
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer nofollow');
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await phone.locator('.msg-text a[href^="javascript"]').count(), 0, 'only http and https become links');
+    await phone.getByTestId('chat-unread').waitFor({ state: 'detached' });
+    await phone.close();
+  });
+
   test('leaving asks first and says one thing', async () => {
     await b.goto(`${BASE}/projects/${projectId}/members`);
     await b.getByTestId('leave-project').click();
