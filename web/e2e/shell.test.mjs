@@ -46,9 +46,11 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
   async function snap(page, name) {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => {});
   }
+  // Refusals the tests provoke on purpose (a stale task, an unknown email) reach the console as
+  // failed loads; anything else is an error.
   function watch(page, who) {
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4(04|09|12)/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
+      if (m.type() === 'error' && !/status of 4(04|09|12|22)/.test(m.text())) consoleErrors.push(`${who}: ${m.text()}`);
     });
     page.on('pageerror', (e) => consoleErrors.push(`${who}: uncaught ${e.message}`));
   }
@@ -377,6 +379,46 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     assert.equal(await phone.locator('.msg-text a[href^="javascript"]').count(), 0, 'only http and https become links');
     await phone.getByTestId('chat-unread').waitFor({ state: 'detached' });
     await phone.close();
+  });
+
+  test('columns get a status; add-by-email errors read as a sentence; a project that never existed is not "no longer"', async () => {
+    await a.goto(`${BASE}/projects/${projectId}`);
+    await a.getByTestId('add-column').click();
+    await a.getByTestId('add-column-input').fill('x'.repeat(80));
+    assert.equal((await a.getByTestId('add-column-input').inputValue()).length, 64, 'the name keeps the server limit');
+    await a.getByTestId('add-column-input').fill(`Review ${run}`);
+    await a.getByTestId('add-column-status').selectOption('IN_PROGRESS');
+    await a.getByTestId('add-column-submit').click();
+    await a.getByTestId(`column-Review ${run}`).waitFor();
+    const col = async () => (await api(ctxA).call('GET', `/projects/${projectId}/board`)).body.columns.find((c) => c.name === `Review ${run}`);
+    assert.equal((await col()).status, 'IN_PROGRESS');
+    await a.getByTestId(`column-Review ${run}`).getByTestId('column-menu').click();
+    await a.getByTestId('column-status-DONE').click();
+    for (let i = 0; i < 50 && (await col()).status !== 'DONE'; i++) await a.waitForTimeout(100);
+    assert.equal((await col()).status, 'DONE');
+    await a.getByTestId('tab-members').click();
+    await a.getByTestId('add-member-email').fill(`nobody-${run}@example.test`);
+    await a.getByTestId('add-member-submit').click();
+    await a.getByTestId('add-member-error').filter({ hasText: `No account uses nobody-${run}@example.test. Ask them to sign up first.` }).waitFor();
+    assert.equal(await a.getByTestId('add-member-email').getAttribute('aria-describedby'), 'add-member-error');
+    await snap(a, '1280-add-member-error');
+    await a.goto(`${BASE}/projects/00000000-0000-4000-8000-000000000000`);
+    await a.getByText('This project does not exist, or you are not a member of it.').waitFor();
+    assert.equal(await a.getByText('You no longer have access').count(), 0);
+  });
+
+  test('a sole owner leaves by handing the project over', async () => {
+    const p = await api(ctxA).call('POST', '/projects', { name: `Handover ${run}` });
+    assert.equal((await api(ctxA).call('POST', `/projects/${p.body.id}/members`, { email: bob.email, role: 'MEMBER' })).status, 201);
+    await a.goto(`${BASE}/projects/${p.body.id}/members`);
+    await a.getByTestId('leave-project').click();
+    assert.equal(await a.getByTestId('confirm-leave-project').isDisabled(), true, 'not without a new owner');
+    await a.getByTestId('leave-new-owner').selectOption(bobId);
+    await snap(a, '1280-leave-sole-owner');
+    await a.getByTestId('confirm-leave-project').click();
+    await a.waitForURL(`${BASE}/projects`);
+    const members = (await api(ctxB).call('GET', `/projects/${p.body.id}/members`)).body.items;
+    assert.deepEqual(members.map((m) => [m.user_id, m.role]), [[bobId, 'OWNER']]);
   });
 
   test('leaving asks first and says one thing', async () => {

@@ -21,7 +21,7 @@ import { navigate, setSearch, useSearch } from '../router';
 import { Icon } from '../ui/Dialog';
 import { useMenuKeys } from '../ui/menu';
 import { useToast } from '../ui/Toasts';
-import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, QuickAdd } from './BoardControls';
+import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, QuickAdd, STATUS_LABEL, STATUSES } from './BoardControls';
 import { dayOf, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
 import { CardBody, SortableCard } from './Card';
 import { TaskDialog } from './TaskDialog';
@@ -301,7 +301,7 @@ export function BoardView({
               onAdded={added}
             />
           ))}
-          {canManageColumns && <AddColumn onAdd={(name) => void board.createColumn(name)} />}
+          {canManageColumns && <AddColumn onAdd={(name, status) => void board.createColumn(name, status)} />}
         </div>
         <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay today={today} /> : null}</DragOverlay>
       </DndContext>
@@ -458,6 +458,23 @@ function ColumnView({
                 <button role="menuitem" disabled={index === count - 1} onClick={() => { setMenu(false); void board.moveColumn(column.id, index + 1); }} data-testid="column-move-right">
                   <Icon name="right" size={16} /> Move right
                 </button>
+                <div role="group" aria-label="Status of its tasks" className="menu-group">
+                  {STATUSES.map((st) => (
+                    <button
+                      key={st}
+                      role="menuitemradio"
+                      aria-checked={column.status === st}
+                      onClick={() => {
+                        setMenu(false);
+                        void board.setColumnStatus(column.id, st);
+                      }}
+                      data-testid={`column-status-${st}`}
+                    >
+                      <span className={`status-dot status-${st.toLowerCase()}`} aria-hidden="true" /> {STATUS_LABEL[st]}
+                      {column.status === st && <span className="muted small"> ✓</span>}
+                    </button>
+                  ))}
+                </div>
                 <button role="menuitem" className="danger" disabled={count <= 1} onClick={() => { setMenu(false); setDeleting(true); }} data-testid="column-delete">
                   <Icon name="trash" size={16} /> Delete
                 </button>

@@ -1,6 +1,6 @@
 // The board's controls: filters, quick add, adding and deleting columns, and the stale task link.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Member, Priority } from '../api/types';
+import type { Member, Priority, Status } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Dialog, Icon } from '../ui/Dialog';
 import { isFiltering, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
@@ -166,9 +166,14 @@ export function QuickAdd({ columnName, members, onAdd }: { columnName: string; m
   );
 }
 
-export function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
+export const STATUS_LABEL: Record<Status, string> = { TODO: 'To do', IN_PROGRESS: 'In progress', DONE: 'Done' };
+export const STATUSES: Status[] = ['TODO', 'IN_PROGRESS', 'DONE'];
+
+/** A new column: its name and the status its tasks take (asked, not silently To do). */
+export function AddColumn({ onAdd }: { onAdd: (name: string, status: Status) => void }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
+  const [status, setStatus] = useState<Status>('TODO');
   return (
     <div className="add-column">
       {open ? (
@@ -177,12 +182,23 @@ export function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!name.trim()) return;
-            onAdd(name.trim());
+            onAdd(name.trim(), status);
             setName('');
             setOpen(false);
           }}
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
         >
-          <input autoFocus maxLength={COLUMN_NAME_MAX} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
+          <input autoFocus maxLength={COLUMN_NAME_MAX} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} data-testid="add-column-input" />
+          <label className="inline-label">
+            Tasks in it are
+            <select value={status} onChange={(e) => setStatus(e.target.value as Status)} data-testid="add-column-status">
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </label>
           <div className="quick-add-actions">
             <button className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="add-column-submit">Add column</button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>Cancel</button>

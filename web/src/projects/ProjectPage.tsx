@@ -26,13 +26,22 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
   const [members, setMembers] = useState<Member[]>([]);
   const [lost, setLost] = useState(false);
   const lostRef = useRef(false);
+  const seenRef = useRef(false); // the project was read at least once
 
   const onLost = useCallback(
     (reason: LostReason) => {
       if (lostRef.current) return;
       lostRef.current = true;
       setLost(true);
-      toast.show(reason === 'deleted' ? 'This project was deleted.' : 'You no longer have access to this project.', 'info');
+      // A project never read here may never have existed: "no longer" would be wrong then.
+      toast.show(
+        reason === 'deleted'
+          ? 'This project was deleted.'
+          : seenRef.current
+            ? 'You no longer have access to this project.'
+            : 'This project does not exist, or you are not a member of it.',
+        'info',
+      );
       navigate('/projects', { replace: true });
     },
     [toast],
@@ -49,6 +58,7 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
       const [p, m] = await Promise.all([api.getProject(projectId), api.listMembers(projectId)]);
       setProject(p);
       setMembers(m.items);
+      seenRef.current = true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) onLost('removed');
     }

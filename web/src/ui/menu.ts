@@ -6,10 +6,10 @@ export function useMenuKeys(open: boolean, setOpen: (o: boolean) => void) {
   const menuRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (open) menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
+    if (open) menuRef.current?.querySelector<HTMLElement>('[role^="menuitem"]:not(:disabled)')?.focus();
   }, [open]);
   function onKeyDown(e: KeyboardEvent) {
-    const items = Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)') ?? []);
+    const items = Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]:not(:disabled)') ?? []);
     const at = items.indexOf(document.activeElement as HTMLElement);
     const n = items.length;
     if (e.key === 'Escape') {
