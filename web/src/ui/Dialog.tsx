@@ -38,6 +38,15 @@ export function Dialog({
         e.preventDefault();
         onClose();
       }}
+      onClose={() => {
+        // The browser may close a modal without a cancelable cancel event (a second Escape with no
+        // click or key in between): keep it open and ask the owner, who may have unsaved changes.
+        const d = ref.current;
+        if (open && d && !d.open) {
+          d.showModal();
+          onClose();
+        }
+      }}
       onMouseDown={(e) => {
         if (e.target === ref.current) onClose();
       }}
