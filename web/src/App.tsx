@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useMenuKeys } from './ui/menu';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { SignIn, SignUp } from './auth/AuthScreens';
 import { Profile } from './auth/Profile';
@@ -42,7 +43,7 @@ function Shell() {
       <TopBar />
       <ErrorBoundary resetKey={path}>
         {route.name === 'project' ? (
-          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} />
+          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} taskId={route.taskId} />
         ) : route.name === 'profile' ? (
           <Profile />
         ) : route.name === 'notfound' ? (
@@ -69,6 +70,7 @@ function useConnection(): ConnectionStatus {
 function TopBar() {
   const { user, signOut } = useAuth();
   const [open, setOpen] = useState(false);
+  const { menuRef: itemsRef, buttonRef, onKeyDown: onMenuKey } = useMenuKeys(open, setOpen);
   const menuRef = useRef<HTMLDivElement>(null);
   const conn = useConnection();
   useEffect(() => {
@@ -98,13 +100,13 @@ function TopBar() {
         </span>
       )}
       <div className="menu-wrap" ref={menuRef}>
-        <button className="user-btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="user-menu">
+        <button ref={buttonRef} className="user-btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="user-menu">
           <Avatar id={user.id} name={user.name} url={user.avatar_url} size={30} />
           <span className="user-name">{user.name}</span>
         </button>
         {open && (
-          <div className="menu" role="menu">
-            <div className="menu-head">
+          <div className="menu" role="menu" aria-label="Account" ref={itemsRef} onKeyDown={onMenuKey} data-testid="user-menu-items">
+            <div className="menu-head" role="none">
               <div className="strong">{user.name}</div>
               <div className="muted small">{user.email}</div>
             </div>

@@ -11,6 +11,14 @@ describe('routes', () => {
     expect(parseRoute('/')).toEqual({ name: 'projects' });
   });
 
+  it('gives every section and every task an address', () => {
+    for (const tab of ['code', 'pages', 'graph', 'calls', 'members'] as const) {
+      expect(parseRoute(`/projects/${id}/${tab}`)).toEqual({ name: 'project', id, tab });
+    }
+    const task = 'aaaaaaaa-9f6e-4d3a-a0a5-1b2c3d4e5f60';
+    expect(parseRoute(`/projects/${id}/tasks/${task.toUpperCase()}`)).toEqual({ name: 'project', id, tab: 'board', taskId: task });
+  });
+
   it('gives ids in the canonical lower case the server uses in room names', () => {
     expect(parseRoute(`/projects/${id.toUpperCase()}/members`)).toEqual({ name: 'project', id, tab: 'members' });
   });
@@ -21,6 +29,9 @@ describe('routes', () => {
     expect(parseRoute('/projects/not-a-project')).toEqual({ name: 'notfound' });
     expect(parseRoute(`/projects/${id}x`)).toEqual({ name: 'notfound' });
     expect(parseRoute(`/projects/${id}/settings`)).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/projects/${id}/tasks`)).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/projects/${id}/tasks/nope`)).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/projects/${id}/tasks/${id}/x`)).toEqual({ name: 'notfound' });
     expect(parseRoute(`/projects/${id}/board/extra`)).toEqual({ name: 'notfound' });
     expect(parseRoute('/%')).toEqual({ name: 'notfound' });
   });

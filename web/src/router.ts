@@ -24,13 +24,28 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => location.pathname);
 }
 
+/** The query string (with its `?`, or ''), for state that lives in the address (filters). */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => location.search);
+}
+
+/** Replace the query string, keeping the path; an empty one drops the `?`. */
+export function setSearch(params: URLSearchParams): void {
+  const q = params.toString();
+  navigate(location.pathname + (q ? `?${q}` : ''), { replace: true });
+}
+
 export type Route =
   | { name: 'signin' }
   | { name: 'signup' }
   | { name: 'projects' }
   | { name: 'profile' }
-  | { name: 'project'; id: string; tab: 'board' | 'members' | 'chat' }
+  | { name: 'project'; id: string; tab: ProjectTab; taskId?: string }
   | { name: 'notfound' };
+
+/** A project's sections; `chat` is the chat as a page of its own (phones). */
+export const PROJECT_TABS = ['board', 'code', 'pages', 'graph', 'calls', 'members', 'chat'] as const;
+export type ProjectTab = (typeof PROJECT_TABS)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,8 +74,14 @@ export function parseRoute(path: string): Route {
     const id = decodeSegment(parts[1]!);
     if (id === null || !UUID.test(id)) return { name: 'notfound' };
     const tab = parts[2] === undefined ? 'board' : decodeSegment(parts[2]);
-    if ((tab === 'board' || tab === 'members' || tab === 'chat') && parts.length <= 3) {
-      return { name: 'project', id: id.toLowerCase(), tab };
+    // A task has an address of its own: /projects/<id>/tasks/<task id> opens it over the board.
+    if (tab === 'tasks' && parts.length === 4) {
+      const taskId = decodeSegment(parts[3]!);
+      if (taskId === null || !UUID.test(taskId)) return { name: 'notfound' };
+      return { name: 'project', id: id.toLowerCase(), tab: 'board', taskId: taskId.toLowerCase() };
+    }
+    if ((PROJECT_TABS as readonly (string | null)[]).includes(tab) && parts.length <= 3) {
+      return { name: 'project', id: id.toLowerCase(), tab: tab as ProjectTab };
     }
   }
   return { name: 'notfound' };

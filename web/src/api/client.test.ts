@@ -42,3 +42,16 @@ describe('creating a task', () => {
     await expect(api.createTask('p1', { title: '' })).rejects.toMatchObject({ status: 422 });
   });
 });
+
+describe('Retry-After', async () => {
+  const { retryAfterSeconds, waitInWords } = await import('./client');
+  it('reads seconds and dates, and words the wait', () => {
+    expect(retryAfterSeconds('120')).toBe(120);
+    expect(retryAfterSeconds(null)).toBeNull();
+    expect(retryAfterSeconds('soon')).toBeNull();
+    expect(retryAfterSeconds(new Date(90_000).toUTCString(), 0)).toBe(90);
+    expect(waitInWords(1)).toBe('1 second');
+    expect(waitInWords(45)).toBe('45 seconds');
+    expect(waitInWords(61)).toBe('about 2 minutes');
+  });
+});

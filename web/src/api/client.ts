@@ -22,11 +22,14 @@ import type {
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: ProblemBody;
-  constructor(status: number, problem: ProblemBody) {
+  /** Seconds to wait, from a `Retry-After` header (429, 503), when one was sent. */
+  readonly retryAfter: number | null;
+  constructor(status: number, problem: ProblemBody, retryAfter: number | null = null) {
     super(problem.detail || problem.title || `Request failed (${status})`);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
   /** The field errors of a validation problem, as `field: message` lines. */
   fieldMessages(): string[] {
@@ -99,9 +102,24 @@ async function request<T>(method: Method, path: string, opts: RequestOptions = {
     const problem: ProblemBody =
       json && typeof json === 'object' ? (json as ProblemBody) : { title: res.statusText, status: res.status };
     if (res.status === 401 && unauthorizedHandler && !path.startsWith('/auth/')) unauthorizedHandler();
-    throw new ApiError(res.status, problem);
+    throw new ApiError(res.status, problem, retryAfterSeconds(res.headers.get('Retry-After')));
   }
   return json as T;
+}
+
+/** `Retry-After` in seconds: either a number of seconds or an HTTP date. */
+export function retryAfterSeconds(v: string | null, now = Date.now()): number | null {
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** A wait in words: "30 seconds", "about 2 minutes". */
+export function waitInWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const m = Math.ceil(seconds / 60);
+  return `about ${m} minute${m === 1 ? '' : 's'}`;
 }
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;

@@ -1,19 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, waitInWords } from '../api/client';
 import { linkHandler, navigate } from '../router';
 import { useAuth } from './AuthContext';
 
 function problemText(e: unknown, fallback: string): string {
   if (e instanceof ApiError) {
     if (e.status === 0) return 'The server could not be reached. Check your connection and try again.';
-    const fields = e.fieldMessages();
-    if (fields.length) return fields.map((f) => f.charAt(0).toUpperCase() + f.slice(1) + '.').join(' ');
-    if (e.status === 401) return 'That email and password do not match an account.';
     if (e.status === 409) return 'An account with this email already exists. Sign in instead.';
-    if (e.status === 429) return 'Too many attempts. Wait a minute and try again.';
+    if (e.status === 429) {
+      return `Too many attempts. Try again in ${e.retryAfter !== null ? waitInWords(e.retryAfter) : 'a minute'}.`;
+    }
+    const fields = fieldSentences(e);
+    if (fields) return fields;
+    if (e.status === 401) return 'That email and password do not match an account.';
     return e.problem.detail ?? fallback;
   }
   return fallback;
+}
+
+/** Field errors as sentences: a message that is a sentence of its own is not prefixed by the field. */
+export function fieldSentences(e: ApiError): string {
+  return (e.problem.errors ?? [])
+    .map(({ field, message }) => {
+      const m = message.trim().replace(/\.+$/, '');
+      const text = /^[A-Z]/.test(m) ? m : `${field.replace(/_/g, ' ')} ${m}`;
+      return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+    })
+    .join(' ');
 }
 
 function Brand() {
@@ -83,6 +96,10 @@ export function SignUp() {
   const [busy, setBusy] = useState(false);
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (!password.trim()) {
+      setError('The password cannot be only spaces.');
+      return;
+    }
     if (password.length < 8) {
       setError('The password needs at least 8 characters.');
       return;

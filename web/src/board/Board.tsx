@@ -13,14 +13,17 @@ import {
   type DragStartEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Member, Task } from '../api/types';
-import { PRIORITIES } from '../api/types';
-import { Avatar } from '../ui/Avatar';
-import { Dialog, Icon } from '../ui/Dialog';
-import { fullIndexFor, isFiltering, matchesFilter, noFilter, type BoardColumnState, type TaskFilterState } from './boardState';
+import { useMe } from '../auth/AuthContext';
+import { navigate, setSearch, useSearch } from '../router';
+import { Icon } from '../ui/Dialog';
+import { useMenuKeys } from '../ui/menu';
+import { useToast } from '../ui/Toasts';
+import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, QuickAdd, STATUS_LABEL, STATUSES } from './BoardControls';
+import { dayOf, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
+import { CardBody, SortableCard } from './Card';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -46,10 +49,84 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
   return { x: r.left + (r.width - rect.width) / 2, y: r.top + 4 };
 };
 
-export function BoardView({ board, members, canManageColumns }: { board: BoardApi; members: Member[]; canManageColumns: boolean }) {
+const UNDO_MS = 6000;
+/** How many cards a column renders at first, and how many more each time its end comes into view. */
+const RENDER_STEP = 60;
+
+export function BoardView({
+  board,
+  members,
+  canManageColumns,
+  base,
+  taskId,
+}: {
+  board: BoardApi;
+  members: Member[];
+  canManageColumns: boolean;
+  /** The project's address (`/projects/<id>`); a task opens at `<base>/tasks/<task id>`. */
+  base: string;
+  /** The task the address opens, if any. */
+  taskId?: string;
+}) {
   const { state } = board;
-  const [filter, setFilter] = useState<TaskFilterState>(noFilter);
-  const [openTask, setOpenTask] = useState<string | null>(null);
+  const toast = useToast();
+  const me = useMe();
+  const today = dayOf(new Date());
+  // Filters and search live in the address, so a filtered board can be shared and Back undoes them.
+  const search = useSearch();
+  const filter = useMemo(() => filterFromSearch(search), [search]);
+  const setFilter = useCallback((f: TaskFilterState) => setSearch(filterToSearch(f, new URLSearchParams(location.search))), []);
+  const openTask = taskId ?? null;
+  // Whether this board pushed the task's address (then closing it is Back) or the user came to it.
+  const pushedTask = useRef(false);
+  const setOpenTask = useCallback(
+    (id: string | null) => {
+      if (id) {
+        pushedTask.current = true;
+        navigate(`${base}/tasks/${id}${location.search}`);
+      } else if (pushedTask.current) {
+        pushedTask.current = false;
+        history.back();
+      } else {
+        navigate(`${base}${location.search}`, { replace: true });
+      }
+    },
+    [base],
+  );
+  // Deleted here, waiting out the undo: hidden from the board until the delete is sent.
+  const [undoable, setUndoable] = useState<ReadonlySet<string>>(new Set());
+  const deleteWithUndo = useCallback(
+    (id: string) => {
+      const title = state.tasks[id]?.title ?? 'task';
+      // Focus goes to the card after it (or before it, or the column's Add task) once it is hidden.
+      const el = document.querySelector<HTMLElement>(`[data-testid="task-card-${id}"]`);
+      const card = (n: Element | null | undefined) => (n instanceof HTMLElement && n.classList.contains('task-card') ? n : null);
+      const next = card(el?.nextElementSibling) ?? card(el?.previousElementSibling) ?? el?.closest('.column')?.querySelector<HTMLElement>('.add-task') ?? null;
+      setUndoable((s) => new Set(s).add(id));
+      const drop = () =>
+        setUndoable((s) => {
+          const n = new Set(s);
+          n.delete(id);
+          return n;
+        });
+      const timer = setTimeout(() => {
+        void board.deleteTask(id).finally(drop);
+      }, UNDO_MS);
+      toast.show(`Deleted “${title}”.`, 'info', {
+        ms: UNDO_MS,
+        action: {
+          label: 'Undo',
+          testId: 'undo-delete-task',
+          run: () => {
+            clearTimeout(timer);
+            drop();
+          },
+        },
+      });
+      setTimeout(() => next?.focus(), 50);
+    },
+    [board, state.tasks, toast],
+  );
   const [dragItems, setDragItems] = useState<Record<string, string[]> | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
   const membersById = useMemo(() => new Map(members.map((m) => [m.user_id, m])), [members]);
@@ -57,14 +134,38 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
   const visible = useMemo(() => {
     const out: Record<string, string[]> = {};
     for (const c of state.columns) {
-      out[c.id] = c.taskIds.filter((id) => {
+      const shown = c.taskIds.filter((id) => {
         const t = state.tasks[id];
-        return t !== undefined && matchesFilter(t, filter);
+        return t !== undefined && !undoable.has(id) && matchesFilter(t, filter, { me: me.id, today });
       });
+      out[c.id] = sortIds(shown, state.tasks, filter.sort);
     }
     return out;
-  }, [state, filter]);
+  }, [state, filter, undoable, me.id, today]);
+
+  // A task added here: scrolled into view, or, when the filters hide it, a word saying so.
+  const added = useCallback(
+    (task: Task | null) => {
+      if (!task) return;
+      if (!matchesFilter(task, filter, { me: me.id, today })) {
+        toast.show(`Added “${task.title}”. The current filters hide it.`, 'info', {
+          ms: 8000,
+          action: { label: 'Clear filters', testId: 'added-hidden-clear', run: () => setFilter({ ...noFilter, sort: filter.sort }) },
+        });
+        return;
+      }
+      requestAnimationFrame(() =>
+        document.querySelector(`[data-testid="task-card-${task.id}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
+      );
+    },
+    [filter, me.id, today, toast, setFilter],
+  );
   const items = dragItems ?? visible;
+  // Long columns render their first cards only, more as they are scrolled (a sentinel at the end):
+  // a drag re-renders every sortable card, so a thousand of them froze the page.
+  const [limits, setLimits] = useState<Record<string, number>>({});
+  const limitOf = (columnId: string) => limits[columnId] ?? RENDER_STEP;
+  const showMore = useCallback((columnId: string) => setLimits((l) => ({ ...l, [columnId]: (l[columnId] ?? RENDER_STEP) + RENDER_STEP })), []);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -92,7 +193,8 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
       if (!lists) return lists;
       const src = lists[from]!.filter((id) => id !== a);
       const dst = [...lists[to]!];
-      const overIndex = o.startsWith(COLUMN_PREFIX) ? dst.length : dst.indexOf(o);
+      // Over the column itself: the end of what it shows (the rest of a long column is not rendered).
+      const overIndex = o.startsWith(COLUMN_PREFIX) ? Math.min(dst.length, limitOf(to)) : dst.indexOf(o);
       dst.splice(overIndex < 0 ? dst.length : overIndex, 0, a);
       return { ...lists, [from]: src, [to]: dst };
     });
@@ -153,11 +255,16 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
 
   const active = activeId ? state.tasks[activeId] : undefined;
   const filtering = isFiltering(filter);
-  const opened = openTask ? state.tasks[openTask] : undefined;
+  const opened = openTask && !undoable.has(openTask) ? state.tasks[openTask] : undefined;
 
   return (
     <div className="board-wrap">
       <Filters filter={filter} setFilter={setFilter} members={members} />
+      {filter.sort && (
+        <p className="board-hint" data-testid="sorted-hint">
+          Sorted by {filter.sort === 'due' ? 'due date' : 'priority'}: drag and drop is off until the board is in its own order again.
+        </p>
+      )}
       <DndContext
         sensors={sensors}
         collisionDetection={closestCorners}
@@ -179,6 +286,8 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
               count={state.columns.length}
               columns={state.columns}
               ids={items[c.id] ?? []}
+              limit={limitOf(c.id)}
+              onShowMore={showMore}
               tasks={state.tasks}
               total={c.taskIds.length}
               filtering={filtering}
@@ -186,14 +295,23 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
               canManage={canManageColumns}
               board={board}
               onOpen={setOpenTask}
+              sorted={Boolean(filter.sort)}
+              today={today}
+              members={members}
+              onAdded={added}
             />
           ))}
-          {canManageColumns && <AddColumn onAdd={(name) => void board.createColumn(name)} />}
+          {canManageColumns && <AddColumn onAdd={(name, status) => void board.createColumn(name, status)} />}
         </div>
-        <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay /> : null}</DragOverlay>
+        <DragOverlay dropAnimation={null}>{active ? <CardBody task={active} member={active.assignee_id ? membersById.get(active.assignee_id) : undefined} overlay today={today} /> : null}</DragOverlay>
       </DndContext>
+      <MissingTask taskId={openTask} known={opened !== undefined} onMissing={() => {
+        toast.show('That task does not exist, or was deleted.', 'info');
+        setOpenTask(null);
+      }} />
       <TaskDialog
-        task={opened ?? null}
+        taskId={openTask}
+        task={opened}
         columns={state.columns}
         members={members}
         onClose={() => setOpenTask(null)}
@@ -211,56 +329,12 @@ export function BoardView({ board, members, canManageColumns }: { board: BoardAp
           setOpenTask(null);
         }}
         onDelete={() => {
-          if (opened) void board.deleteTask(opened.id);
+          if (opened) deleteWithUndo(opened.id);
           setOpenTask(null);
         }}
       />
     </div>
   );
-}
-
-function Filters({ filter, setFilter, members }: { filter: TaskFilterState; setFilter: (f: TaskFilterState) => void; members: Member[] }) {
-  return (
-    <div className="filters" role="search">
-      <div className="search">
-        <Icon name="search" size={16} />
-        <input
-          type="search"
-          placeholder="Search tasks"
-          aria-label="Search tasks"
-          value={filter.q}
-          onChange={(e) => setFilter({ ...filter, q: e.target.value })}
-          data-testid="board-search"
-        />
-      </div>
-      <select aria-label="Assignee" value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.target.value })} data-testid="filter-assignee">
-        <option value="">Anyone</option>
-        <option value="none">Unassigned</option>
-        {members.map((m) => (
-          <option key={m.user_id} value={m.user_id}>
-            {m.name}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Priority" value={filter.priority} onChange={(e) => setFilter({ ...filter, priority: e.target.value })} data-testid="filter-priority">
-        <option value="">Any priority</option>
-        {PRIORITIES.map((p) => (
-          <option key={p} value={p}>
-            {priorityLabel(p)}
-          </option>
-        ))}
-      </select>
-      {isFiltering(filter) && (
-        <button className="btn btn-ghost" onClick={() => setFilter(noFilter)} data-testid="filter-clear">
-          Clear
-        </button>
-      )}
-    </div>
-  );
-}
-
-export function priorityLabel(p: string): string {
-  return p.charAt(0) + p.slice(1).toLowerCase();
 }
 
 function ColumnView({
@@ -276,6 +350,12 @@ function ColumnView({
   canManage,
   board,
   onOpen,
+  sorted,
+  today,
+  members,
+  onAdded,
+  limit,
+  onShowMore,
 }: {
   column: BoardColumnState;
   index: number;
@@ -289,13 +369,30 @@ function ColumnView({
   canManage: boolean;
   board: BoardApi;
   onOpen: (id: string) => void;
+  sorted: boolean;
+  today: string;
+  members: Member[];
+  onAdded: (task: Task | null) => void;
+  limit: number;
+  onShowMore: (columnId: string) => void;
 }) {
+  const shown = ids.length > limit ? ids.slice(0, limit) : ids;
+  const sentinel = useRef<HTMLDivElement>(null);
+  const more = ids.length - shown.length;
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || more <= 0 || typeof IntersectionObserver !== 'function') return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && onShowMore(column.id), { rootMargin: '200px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [more, column.id, onShowMore]);
   const { setNodeRef, isOver } = useDroppable({ id: COLUMN_PREFIX + column.id });
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(column.name);
   const [menu, setMenu] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const keys = useMenuKeys(menu, setMenu);
   useEffect(() => {
     if (!menu) return;
     const close = (e: MouseEvent) => {
@@ -319,7 +416,7 @@ function ColumnView({
           >
             <input
               autoFocus
-              maxLength={255}
+              maxLength={COLUMN_NAME_MAX}
               value={name}
               aria-label="Column name"
               onChange={(e) => setName(e.target.value)}
@@ -347,11 +444,11 @@ function ColumnView({
         )}
         {canManage && !renaming && (
           <div className="menu-wrap" ref={menuRef}>
-            <button className="icon-btn" aria-label={`Column ${column.name} actions`} aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} data-testid="column-menu">
+            <button ref={keys.buttonRef} className="icon-btn" aria-label={`Column ${column.name} actions`} aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} data-testid="column-menu">
               <Icon name="more" />
             </button>
             {menu && (
-              <div className="menu menu-right" role="menu">
+              <div className="menu menu-right" role="menu" aria-label={`Column ${column.name}`} ref={keys.menuRef} onKeyDown={keys.onKeyDown}>
                 <button role="menuitem" onClick={() => { setMenu(false); setName(column.name); setRenaming(true); }} data-testid="column-rename">
                   <Icon name="edit" size={16} /> Rename
                 </button>
@@ -361,6 +458,23 @@ function ColumnView({
                 <button role="menuitem" disabled={index === count - 1} onClick={() => { setMenu(false); void board.moveColumn(column.id, index + 1); }} data-testid="column-move-right">
                   <Icon name="right" size={16} /> Move right
                 </button>
+                <div role="group" aria-label="Status of its tasks" className="menu-group">
+                  {STATUSES.map((st) => (
+                    <button
+                      key={st}
+                      role="menuitemradio"
+                      aria-checked={column.status === st}
+                      onClick={() => {
+                        setMenu(false);
+                        void board.setColumnStatus(column.id, st);
+                      }}
+                      data-testid={`column-status-${st}`}
+                    >
+                      <span className={`status-dot status-${st.toLowerCase()}`} aria-hidden="true" /> {STATUS_LABEL[st]}
+                      {column.status === st && <span className="muted small"> ✓</span>}
+                    </button>
+                  ))}
+                </div>
                 <button role="menuitem" className="danger" disabled={count <= 1} onClick={() => { setMenu(false); setDeleting(true); }} data-testid="column-delete">
                   <Icon name="trash" size={16} /> Delete
                 </button>
@@ -369,17 +483,24 @@ function ColumnView({
           </div>
         )}
       </header>
-      <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
-        <ul ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
-          {ids.map((id) => {
+      <SortableContext id={column.id} items={shown} strategy={verticalListSortingStrategy}>
+        <div ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
+          {shown.map((id) => {
             const t = tasks[id];
             if (!t) return null;
-            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={() => onOpen(id)} />;
+            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={onOpen} locked={sorted} today={today} />;
           })}
-          {ids.length === 0 && <li className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</li>}
-        </ul>
+          {ids.length === 0 && <p className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</p>}
+          {more > 0 && (
+            <div ref={sentinel} className="column-more">
+              <button className="btn btn-ghost btn-sm" onClick={() => onShowMore(column.id)} data-testid="column-show-more">
+                Show {Math.min(more, RENDER_STEP)} more of {more}
+              </button>
+            </div>
+          )}
+        </div>
       </SortableContext>
-      <QuickAdd columnName={column.name} onAdd={(title) => void board.createTask({ title, column_id: column.id })} />
+      <QuickAdd columnName={column.name} members={members} onAdd={(input) => void board.createTask({ ...input, column_id: column.id }).then(onAdded)} />
       <DeleteColumnDialog
         open={deleting}
         column={column}
@@ -391,181 +512,5 @@ function ColumnView({
         }}
       />
     </section>
-  );
-}
-
-function SortableCard({ task, member, onOpen }: { task: Task; member?: Member; onOpen: () => void }) {
-  const pending = task.id.startsWith('tmp-');
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: task.id, disabled: pending });
-  return (
-    <li
-      ref={setNodeRef}
-      className={`task-card${isDragging ? ' card-dragging' : ''}${pending ? ' card-pending' : ''}`}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
-      data-testid={`task-card-${task.id}`}
-      data-task-title={task.title}
-      {...attributes}
-      {...listeners}
-      aria-roledescription="task"
-      aria-label={`${task.title}${task.priority ? `, ${priorityLabel(task.priority)} priority` : ''}`}
-      onClick={() => !pending && onOpen()}
-      onKeyDown={(e) => {
-        listeners?.onKeyDown?.(e);
-        if (e.key === 'Enter' && !pending && !e.defaultPrevented) onOpen();
-      }}
-    >
-      <CardBody task={task} member={member} />
-    </li>
-  );
-}
-
-function CardBody({ task, member, overlay }: { task: Task; member?: Member; overlay?: boolean }) {
-  const due = task.due_date ? dueInfo(task.due_date) : null;
-  return (
-    <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
-      <div className="card-title">{task.title}</div>
-      {(task.priority || due || member) && (
-        <div className="card-meta">
-          {task.priority && <span className={`prio prio-${task.priority.toLowerCase()}`}>{priorityLabel(task.priority)}</span>}
-          {due && (
-            <span className={`due${due.overdue && task.status !== 'DONE' ? ' due-over' : ''}`} title={`Due ${task.due_date}`}>
-              <Icon name="calendar" size={13} /> {due.label}
-            </span>
-          )}
-          <span className="spacer" />
-          {member && <Avatar id={member.user_id} name={member.name} url={member.avatar_url} size={22} title={`Assigned to ${member.name}`} />}
-        </div>
-      )}
-    </div>
-  );
-}
-
-function dueInfo(date: string): { label: string; overdue: boolean } {
-  const d = new Date(date + 'T00:00:00');
-  if (Number.isNaN(d.getTime())) return { label: date, overdue: false };
-  const today = new Date();
-  today.setHours(0, 0, 0, 0);
-  return {
-    label: d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: d.getFullYear() === today.getFullYear() ? undefined : 'numeric' }),
-    overdue: d < today,
-  };
-}
-
-function QuickAdd({ columnName, onAdd }: { columnName: string; onAdd: (title: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [title, setTitle] = useState('');
-  if (!open) {
-    return (
-      <button className="add-task" onClick={() => setOpen(true)} data-testid={`add-task-${columnName}`}>
-        <Icon name="plus" size={16} /> Add task
-      </button>
-    );
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const t = title.trim();
-    if (!t) return;
-    onAdd(t);
-    setTitle('');
-  }
-  return (
-    <form className="quick-add" onSubmit={submit}>
-      <input
-        autoFocus
-        maxLength={255}
-        placeholder="Task title"
-        aria-label={`New task in ${columnName}`}
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            setOpen(false);
-            setTitle('');
-          }
-        }}
-        data-testid="add-task-input"
-      />
-      <div className="quick-add-actions">
-        <button className="btn btn-primary btn-sm" disabled={!title.trim()} data-testid="add-task-submit">
-          Add
-        </button>
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setOpen(false); setTitle(''); }}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function AddColumn({ onAdd }: { onAdd: (name: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
-  return (
-    <div className="add-column">
-      {open ? (
-        <form
-          className="quick-add"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!name.trim()) return;
-            onAdd(name.trim());
-            setName('');
-            setOpen(false);
-          }}
-        >
-          <input autoFocus maxLength={255} placeholder="Column name" aria-label="New column name" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} data-testid="add-column-input" />
-          <div className="quick-add-actions">
-            <button className="btn btn-primary btn-sm" disabled={!name.trim()} data-testid="add-column-submit">Add column</button>
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>Cancel</button>
-          </div>
-        </form>
-      ) : (
-        <button className="add-column-btn" onClick={() => setOpen(true)} data-testid="add-column">
-          <Icon name="plus" size={16} /> Add column
-        </button>
-      )}
-    </div>
-  );
-}
-
-function DeleteColumnDialog({
-  open,
-  column,
-  columns,
-  onClose,
-  onDelete,
-}: {
-  open: boolean;
-  column: BoardColumnState;
-  columns: BoardColumnState[];
-  onClose: () => void;
-  onDelete: (moveTo: string | null) => void;
-}) {
-  const others = columns.filter((c) => c.id !== column.id);
-  const [target, setTarget] = useState(others[0]?.id ?? '');
-  const hasTasks = column.taskIds.length > 0;
-  return (
-    <Dialog open={open} title={`Delete column “${column.name}”?`} onClose={onClose} testId="delete-column-dialog">
-      {hasTasks ? (
-        <label className="form">
-          Its {column.taskIds.length} task{column.taskIds.length === 1 ? '' : 's'} will move to
-          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="delete-column-target">
-            {others.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : (
-        <p>The column is empty.</p>
-      )}
-      <div className="form-actions">
-        <button className="btn" onClick={onClose}>Cancel</button>
-        <button className="btn btn-danger" onClick={() => onDelete(hasTasks ? target || null : null)} data-testid="delete-column-confirm">
-          Delete column
-        </button>
-      </div>
-    </Dialog>
   );
 }

@@ -1,30 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Member, Priority, Task, TaskInput } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Dialog, Icon } from '../ui/Dialog';
 import type { BoardColumnState } from './boardState';
+import { draftOf, isDirty, mergeRemote, settle, type Conflicts, type Draft, type DraftField } from './taskMerge';
 
-interface Draft {
-  title: string;
-  description: string;
-  assignee_id: string;
-  due_date: string;
-  priority: string;
-  column_id: string;
-}
-
-function draftOf(t: Task): Draft {
-  return {
-    title: t.title,
-    description: t.description ?? '',
-    assignee_id: t.assignee_id ?? '',
-    due_date: t.due_date ?? '',
-    priority: t.priority ?? '',
-    column_id: t.column_id,
-  };
-}
-
-/** Only the fields that changed, as the PATCH body. */
+/** Only the fields that changed, as the PATCH body (the column is a move, not part of it). */
 export function diffTask(t: Task, d: Draft): TaskInput {
   const patch: TaskInput = {};
   if (d.title.trim() !== t.title) patch.title = d.title.trim();
@@ -35,7 +16,22 @@ export function diffTask(t: Task, d: Draft): TaskInput {
   return patch;
 }
 
+const FIELD_LABEL: Record<DraftField, string> = {
+  title: 'title',
+  description: 'description',
+  column_id: 'column',
+  assignee_id: 'assignee',
+  due_date: 'due date',
+  priority: 'priority',
+};
+
+/**
+ * The open task. `task` is the live copy (undefined once it is gone); the dialog keeps its own
+ * base (what it last showed) and merges every newer live copy into the user's draft, so a save
+ * never silently reverts what someone else changed meanwhile.
+ */
 export function TaskDialog({
+  taskId,
   task,
   columns,
   members,
@@ -43,27 +39,76 @@ export function TaskDialog({
   onSave,
   onDelete,
 }: {
-  task: Task | null;
+  taskId: string | null;
+  task: Task | undefined;
   columns: BoardColumnState[];
   members: Member[];
   onClose: () => void;
   onSave: (patch: TaskInput, columnId: string) => Promise<void>;
   onDelete: () => void;
 }) {
+  const [base, setBase] = useState<Draft | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [conflicts, setConflicts] = useState<Conflicts>({});
+  const [updatedByOthers, setUpdatedByOthers] = useState<DraftField[]>([]);
+  const [version, setVersion] = useState<number | null>(null);
+  const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const taskId = task?.id ?? null;
+  const [confirmClose, setConfirmClose] = useState(false);
+  const deletingRef = useRef(false);
+
+  // A new task opened: start from its live copy.
   useEffect(() => {
+    setBase(task ? draftOf(task) : null);
     setDraft(task ? draftOf(task) : null);
+    setVersion(task?.version ?? null);
+    setConflicts({});
+    setUpdatedByOthers([]);
+    setGone(false);
     setConfirmDelete(false);
-    // Reset only when another task is opened, not on every realtime update of this one.
+    setConfirmClose(false);
+    deletingRef.current = false;
   }, [taskId]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The live copy changed (someone else's edit, or the echo of ours): merge it in.
+  useEffect(() => {
+    if (!taskId) return;
+    if (!task) {
+      if (draft && !deletingRef.current) setGone(true);
+      return;
+    }
+    setGone(false);
+    if (!base || !draft) {
+      setBase(draftOf(task));
+      setDraft(draftOf(task));
+      setVersion(task.version);
+      return;
+    }
+    if (task.version === version) return;
+    const m = mergeRemote(base, draft, draftOf(task), conflicts);
+    setBase(m.base);
+    setDraft(m.draft);
+    setConflicts(m.conflicts);
+    setVersion(task.version);
+    if (m.updated.length) setUpdatedByOthers((u) => [...new Set([...u, ...m.updated])]);
+  }, [task]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const dirty = base !== null && draft !== null && isDirty(base, draft);
+  const open = taskId !== null && draft !== null;
+  const conflictFields = Object.keys(conflicts) as DraftField[];
+
+  function requestClose() {
+    if (dirty && !confirmClose) {
+      setConfirmClose(true);
+      return;
+    }
+    onClose();
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!task || !draft || !draft.title.trim()) return;
+    if (!task || !draft || !draft.title.trim() || conflictFields.length || gone) return;
     setBusy(true);
     try {
       await onSave(diffTask(task, draft), draft.column_id);
@@ -71,22 +116,58 @@ export function TaskDialog({
       setBusy(false);
     }
   }
-  const set = (k: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => (d ? { ...d, [k]: e.target.value } : d));
+  const set = (k: DraftField) => (e: { target: { value: string } }) => {
+    setDraft((d) => (d ? { ...d, [k]: e.target.value } : d));
+    setConfirmClose(false);
+  };
+  const nameOf = (f: DraftField, v: string): string => {
+    if (!v) return f === 'assignee_id' ? 'Unassigned' : 'empty';
+    if (f === 'column_id') return columns.find((c) => c.id === v)?.name ?? 'another column';
+    if (f === 'assignee_id') return members.find((m) => m.user_id === v)?.name ?? 'someone';
+    if (f === 'priority') return v.charAt(0) + v.slice(1).toLowerCase();
+    return v.length > 120 ? `“${v.slice(0, 120)}…”` : `“${v}”`;
+  };
+  const mark = (f: DraftField) => (updatedByOthers.includes(f) ? ' field-updated' : '') + (f in conflicts ? ' field-conflict' : '');
 
   return (
-    <Dialog open={task !== null && draft !== null} title="Task" onClose={onClose} testId="task-dialog" wide>
-      {task && draft && (
+    <Dialog open={open} title="Task" onClose={requestClose} testId="task-dialog" wide>
+      {draft && (
         <form className="form task-form" onSubmit={submit}>
-          <label>
+          {gone && (
+            <p className="notice notice-warn" role="alert" data-testid="task-gone">
+              Someone else deleted this task while you had it open. Your text is still here to copy; it can no longer be saved.
+            </p>
+          )}
+          {updatedByOthers.length > 0 && !gone && (
+            <p className="notice" role="status" data-testid="task-updated-notice">
+              Someone else changed the {updatedByOthers.map((f) => FIELD_LABEL[f]).join(', ')} while you had this open; it is shown as it is now.
+            </p>
+          )}
+          {conflictFields.map((f) => (
+            <div key={f} className="notice notice-warn conflict" role="alert" data-testid={`task-conflict-${f}`}>
+              <span>
+                Someone else changed the {FIELD_LABEL[f]} to {nameOf(f, conflicts[f]!)} while you were editing it. Which one should stay?
+              </span>
+              <span className="conflict-actions">
+                <button type="button" className="btn btn-sm" onClick={() => { const s = settle(draft, conflicts, f, 'theirs'); setDraft(s.draft); setConflicts(s.conflicts); }} data-testid={`task-conflict-theirs-${f}`}>
+                  Take theirs
+                </button>
+                <button type="button" className="btn btn-sm" onClick={() => { const s = settle(draft, conflicts, f, 'mine'); setDraft(s.draft); setConflicts(s.conflicts); }} data-testid={`task-conflict-mine-${f}`}>
+                  Keep mine
+                </button>
+              </span>
+            </div>
+          ))}
+          <label className={mark('title')}>
             Title
-            <input required maxLength={255} value={draft.title} onChange={set('title')} data-testid="task-title" />
+            <input required autoFocus maxLength={255} value={draft.title} onChange={set('title')} data-testid="task-title" />
           </label>
-          <label>
+          <label className={mark('description')}>
             Description
             <textarea rows={5} maxLength={20000} value={draft.description} onChange={set('description')} data-testid="task-description" placeholder="Add details, links, acceptance criteria…" />
           </label>
           <div className="form-row">
-            <label>
+            <label className={mark('column_id')}>
               Column
               <select value={draft.column_id} onChange={set('column_id')} data-testid="task-column">
                 {columns.map((c) => (
@@ -96,7 +177,7 @@ export function TaskDialog({
                 ))}
               </select>
             </label>
-            <label>
+            <label className={mark('assignee_id')}>
               Assignee
               <select value={draft.assignee_id} onChange={set('assignee_id')} data-testid="task-assignee">
                 <option value="">Unassigned</option>
@@ -109,11 +190,11 @@ export function TaskDialog({
             </label>
           </div>
           <div className="form-row">
-            <label>
+            <label className={mark('due_date')}>
               Due date
               <input type="date" value={draft.due_date} onChange={set('due_date')} data-testid="task-due" />
             </label>
-            <label>
+            <label className={mark('priority')}>
               Priority
               <select value={draft.priority} onChange={set('priority')} data-testid="task-priority">
                 <option value="">None</option>
@@ -125,30 +206,53 @@ export function TaskDialog({
               </select>
             </label>
           </div>
-          <div className="form-actions split">
-            {confirmDelete ? (
-              <span className="confirm">
-                Delete this task?
-                <button type="button" className="btn btn-danger btn-sm" onClick={onDelete} data-testid="task-delete-confirm">
-                  Delete
-                </button>
-                <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmDelete(false)}>
-                  Keep
-                </button>
-              </span>
-            ) : (
-              <button type="button" className="btn btn-ghost danger" onClick={() => setConfirmDelete(true)} data-testid="task-delete">
-                <Icon name="trash" size={16} /> Delete
+          {confirmClose ? (
+            <div className="form-actions split" role="alert">
+              <span className="confirm">You have unsaved changes.</span>
+              <span className="spacer" />
+              <button type="button" className="btn" autoFocus onClick={() => setConfirmClose(false)} data-testid="task-keep-editing">
+                Keep editing
               </button>
-            )}
-            <span className="spacer" />
-            <button type="button" className="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button className="btn btn-primary" disabled={busy || !draft.title.trim()} data-testid="task-save">
-              Save
-            </button>
-          </div>
+              <button type="button" className="btn btn-danger" onClick={onClose} data-testid="task-discard">
+                Discard changes
+              </button>
+            </div>
+          ) : (
+            <div className="form-actions split">
+              {gone ? null : confirmDelete ? (
+                <span className="confirm">
+                  Delete this task?
+                  <button
+                    type="button"
+                    className="btn btn-danger btn-sm"
+                    onClick={() => {
+                      deletingRef.current = true;
+                      onDelete();
+                    }}
+                    data-testid="task-delete-confirm"
+                  >
+                    Delete
+                  </button>
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmDelete(false)}>
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className="btn btn-ghost danger" onClick={() => setConfirmDelete(true)} data-testid="task-delete">
+                  <Icon name="trash" size={16} /> Delete
+                </button>
+              )}
+              <span className="spacer" />
+              <button type="button" className="btn" onClick={requestClose} data-testid="task-cancel">
+                {gone ? 'Close' : 'Cancel'}
+              </button>
+              {!gone && (
+                <button className="btn btn-primary" disabled={busy || !draft.title.trim() || conflictFields.length > 0} data-testid="task-save">
+                  Save
+                </button>
+              )}
+            </div>
+          )}
         </form>
       )}
     </Dialog>

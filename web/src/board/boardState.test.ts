@@ -196,3 +196,50 @@ describe('filters', () => {
     expect(fullIndexFor(all, ['m'], 0, 'm')).toBe(4);
   });
 });
+
+describe('filters in the address', () => {
+  it('round-trips through the query and keeps other parameters', async () => {
+    const { filterFromSearch, filterToSearch, noFilter } = await import('./boardState');
+    const f = { q: 'release notes', assignee: 'none', priority: 'HIGH', due: 'week', sort: 'due' };
+    const p = filterToSearch(f, new URLSearchParams('x=1'));
+    expect(p.get('x')).toBe('1');
+    expect(filterFromSearch(`?${p.toString()}`)).toEqual(f);
+    expect(filterToSearch(noFilter).toString()).toBe('');
+    expect(filterFromSearch('')).toEqual(noFilter);
+  });
+});
+
+describe('assigned to me, due dates and sorting', () => {
+  const t = (id: string, extra: Partial<Task>) => task(id, 'c1', 1, extra);
+  const today = '2026-11-30';
+  it('filters by me and by due date', () => {
+    expect(matchesFilter(t('a', { assignee_id: 'u1' }), { ...noFilter, assignee: 'me' }, { me: 'u1' })).toBe(true);
+    expect(matchesFilter(t('a', { assignee_id: 'u2' }), { ...noFilter, assignee: 'me' }, { me: 'u1' })).toBe(false);
+    const due = (d: string | null, status: Task['status'] = 'TODO') => t('a', { due_date: d, status });
+    expect(matchesFilter(due('2026-11-29'), { ...noFilter, due: 'overdue' }, { today })).toBe(true);
+    expect(matchesFilter(due('2026-11-29', 'DONE'), { ...noFilter, due: 'overdue' }, { today })).toBe(false);
+    expect(matchesFilter(due('2026-11-30'), { ...noFilter, due: 'today' }, { today })).toBe(true);
+    expect(matchesFilter(due('2026-12-07'), { ...noFilter, due: 'week' }, { today })).toBe(true);
+    expect(matchesFilter(due('2026-12-08'), { ...noFilter, due: 'week' }, { today })).toBe(false);
+    expect(matchesFilter(due(null), { ...noFilter, due: 'none' }, { today })).toBe(true);
+  });
+  it('tells overdue from due today', async () => {
+    const { dueState } = await import('./boardState');
+    expect(dueState({ due_date: '2026-11-29', status: 'TODO' }, today)).toBe('overdue');
+    expect(dueState({ due_date: '2026-11-30', status: 'TODO' }, today)).toBe('today');
+    expect(dueState({ due_date: '2026-11-29', status: 'DONE' }, today)).toBeNull();
+    expect(dueState({ due_date: null, status: 'TODO' }, today)).toBeNull();
+  });
+  it('sorts by due date or priority, keeping board order for ties and missing keys last', async () => {
+    const { sortIds } = await import('./boardState');
+    const tasks = {
+      a: t('a', { due_date: '2026-12-01', priority: 'LOW' }),
+      b: t('b', { due_date: null, priority: 'HIGH' }),
+      c: t('c', { due_date: '2026-11-01', priority: null }),
+      d: t('d', { due_date: '2026-12-01', priority: 'MEDIUM' }),
+    };
+    expect(sortIds(['a', 'b', 'c', 'd'], tasks, 'due')).toEqual(['c', 'a', 'd', 'b']);
+    expect(sortIds(['a', 'b', 'c', 'd'], tasks, 'priority')).toEqual(['b', 'd', 'a', 'c']);
+    expect(sortIds(['a', 'b'], tasks, '')).toEqual(['a', 'b']);
+  });
+});

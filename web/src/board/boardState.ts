@@ -291,16 +291,50 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
 
 export interface TaskFilterState {
   q: string;
-  assignee: string; // '' any, 'none' unassigned, or a user id
+  assignee: string; // '' any, 'none' unassigned, 'me' the signed-in user, or a user id
   priority: string; // '' any or a Priority
+  due: string; // '' any, 'overdue', 'today', 'week' (the next 7 days), 'none'
+  sort: string; // '' board order, 'due', 'priority'
 }
 
-export const noFilter: TaskFilterState = { q: '', assignee: '', priority: '' };
+export const noFilter: TaskFilterState = { q: '', assignee: '', priority: '', due: '', sort: '' };
 
-export function matchesFilter(task: Task, f: TaskFilterState): boolean {
+/** A local calendar day as `YYYY-MM-DD`, the form of `due_date`. */
+export function dayOf(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function addDays(day: string, n: number): string {
+  const d = new Date(day + 'T00:00:00');
+  d.setDate(d.getDate() + n);
+  return dayOf(d);
+}
+
+/** How a due date stands today: overdue (and not done), due today, or neither. */
+export function dueState(task: Pick<Task, 'due_date' | 'status'>, today: string): 'overdue' | 'today' | null {
+  if (!task.due_date || task.status === 'DONE') return null;
+  if (task.due_date < today) return 'overdue';
+  return task.due_date === today ? 'today' : null;
+}
+
+export interface FilterContext {
+  me?: string;
+  today?: string;
+}
+
+export function matchesFilter(task: Task, f: TaskFilterState, ctx: FilterContext = {}): boolean {
   if (f.priority && task.priority !== f.priority) return false;
   if (f.assignee === 'none' && task.assignee_id) return false;
-  if (f.assignee && f.assignee !== 'none' && task.assignee_id !== f.assignee) return false;
+  if (f.assignee === 'me' && (!ctx.me || task.assignee_id !== ctx.me)) return false;
+  if (f.assignee && f.assignee !== 'none' && f.assignee !== 'me' && task.assignee_id !== f.assignee) return false;
+  if (f.due) {
+    const today = ctx.today ?? dayOf(new Date());
+    const d = task.due_date;
+    if (f.due === 'none' && d) return false;
+    if (f.due === 'overdue' && dueState(task, today) !== 'overdue') return false;
+    if (f.due === 'today' && d !== today) return false;
+    if (f.due === 'week' && (!d || d < today || d > addDays(today, 7))) return false;
+  }
   const q = f.q.trim().toLowerCase();
   if (q) {
     const hay = `${task.title}\n${task.description ?? ''}`.toLowerCase();
@@ -309,8 +343,42 @@ export function matchesFilter(task: Task, f: TaskFilterState): boolean {
   return true;
 }
 
+const PRIORITY_RANK: Record<string, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
+
+/** Ids in the order a sort asks for (stable; tasks without the key last), or as they are. */
+export function sortIds(ids: string[], tasks: Record<string, Task>, sort: string): string[] {
+  if (sort !== 'due' && sort !== 'priority') return ids;
+  const key = (id: string): string | number => {
+    const t = tasks[id];
+    if (!t) return '~';
+    return sort === 'due' ? (t.due_date ?? '~') : (PRIORITY_RANK[t.priority ?? ''] ?? 9);
+  };
+  return ids
+    .map((id, i) => ({ id, i, k: key(id) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((x) => x.id);
+}
+
+const FILTER_KEYS = ['q', 'assignee', 'priority', 'due', 'sort'] as const;
+
+/** The filter an address carries (`?q=…&assignee=…&priority=…`). */
+export function filterFromSearch(search: string): TaskFilterState {
+  const p = new URLSearchParams(search);
+  return { q: p.get('q') ?? '', assignee: p.get('assignee') ?? '', priority: p.get('priority') ?? '', due: p.get('due') ?? '', sort: p.get('sort') ?? '' };
+}
+
+/** The query for a filter, keeping any other parameters; empty filters are left out. */
+export function filterToSearch(f: TaskFilterState, keep: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  const p = new URLSearchParams(keep);
+  for (const k of FILTER_KEYS) {
+    if (f[k]) p.set(k, f[k]);
+    else p.delete(k);
+  }
+  return p;
+}
+
 export function isFiltering(f: TaskFilterState): boolean {
-  return Boolean(f.q.trim() || f.assignee || f.priority);
+  return Boolean(f.q.trim() || f.assignee || f.priority || f.due);
 }
 
 /**

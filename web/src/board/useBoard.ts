@@ -3,7 +3,7 @@
 // optimistically and rolled back when refused.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../api/client';
-import type { Task, TaskInput } from '../api/types';
+import type { Status, Task, TaskInput } from '../api/types';
 import type { LostReason, ProjectRoom } from '../realtime/projectRoom';
 import { boardReducer, emptyBoard, findTask, optimisticId, type BoardEvent, type BoardState } from './boardState';
 import { EventSequencer } from './sequencer';
@@ -38,7 +38,8 @@ export interface BoardApi {
   createTask(input: TaskInput & { title: string; column_id: string }): Promise<Task | null>;
   updateTask(taskId: string, patch: TaskInput): Promise<boolean>;
   deleteTask(taskId: string): Promise<void>;
-  createColumn(name: string): Promise<void>;
+  createColumn(name: string, status?: Status): Promise<void>;
+  setColumnStatus(columnId: string, status: Status): Promise<void>;
   renameColumn(columnId: string, name: string): Promise<void>;
   moveColumn(columnId: string, toIndex: number): Promise<void>;
   deleteColumn(columnId: string, moveTasksTo: string | null): Promise<void>;
@@ -225,9 +226,9 @@ export function useBoard(
   );
 
   const createColumn = useCallback(
-    async (name: string) => {
+    async (name: string, status?: Status) => {
       try {
-        const column = await api.createColumn(projectId, name);
+        const column = await api.createColumn(projectId, name, status);
         dispatch({ type: 'upsertColumn', column });
       } catch (e) {
         notify(describeError(e, 'Adding the column').replace(' It was undone.', ''));
@@ -247,6 +248,23 @@ export function useBoard(
       } catch (e) {
         dispatch({ type: 'upsertColumn', column: before });
         refused(e, 'Renaming the column');
+      }
+    },
+    [projectId, refused],
+  );
+
+  // The status every task of the column takes; the server applies it to them and says so by events.
+  const setColumnStatus = useCallback(
+    async (columnId: string, status: Status) => {
+      const before = stateRef.current.columns.find((c) => c.id === columnId);
+      if (!before || before.status === status) return;
+      dispatch({ type: 'upsertColumn', column: { ...before, status } });
+      try {
+        const column = await api.updateColumn(projectId, columnId, { status });
+        dispatch({ type: 'upsertColumn', column });
+      } catch (e) {
+        dispatch({ type: 'upsertColumn', column: before });
+        refused(e, 'Changing the column’s status');
       }
     },
     [projectId, refused],
@@ -293,6 +311,7 @@ export function useBoard(
     deleteTask,
     createColumn,
     renameColumn,
+    setColumnStatus,
     moveColumn,
     deleteColumn,
   };

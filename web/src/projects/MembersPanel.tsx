@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, describeError } from '../api/client';
+import { api, ApiError, describeError } from '../api/client';
 import type { Member, Role, User } from '../api/types';
 import { ROLES } from '../api/types';
 import { Avatar } from '../ui/Avatar';
@@ -23,12 +23,17 @@ export function MembersPanel({
   setMembers: (f: (m: Member[]) => Member[]) => void;
   reload: () => Promise<void>;
   notify: (text: string, kind?: 'error' | 'success' | 'info') => void;
-  onLeft: () => void;
+  /** Called before the leave request (so the revocation it causes is not reported as well), then after it. */
+  onLeft: (phase: 'leaving' | 'left' | 'failed') => void;
 }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('MEMBER');
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const [addError, setAddError] = useState('');
+  const [heir, setHeir] = useState('');
+  const [promoting, setPromoting] = useState<Member | null>(null);
   const isOwner = myRole === 'OWNER';
   const canAdd = myRole === 'OWNER' || myRole === 'MAINTAINER';
 
@@ -40,11 +45,14 @@ export function MembersPanel({
       const m = await api.addMember(projectId, email.trim(), role);
       setMembers((list) => [...list.filter((x) => x.user_id !== m.user_id), m]);
       setEmail('');
+      setAddError('');
       notify(`${m.name} was added as ${roleLabel(m.role)}.`, 'success');
     } catch (err) {
       const status = (err as { status?: number }).status;
-      notify(
-        status === 404
+      const noAccount = err instanceof ApiError && status === 422 && (err.problem.errors ?? []).some((f) => f.field === 'email' && /no account/i.test(f.message));
+      // A sentence next to the field, not a notice that goes away.
+      setAddError(
+        status === 404 || noAccount
           ? `No account uses ${email.trim()}. Ask them to sign up first.`
           : status === 409
             ? `${email.trim()} is already a member.`
@@ -76,13 +84,26 @@ export function MembersPanel({
     }
   }
   async function leave() {
+    onLeft('leaving');
     try {
       await api.leaveProject(projectId);
-      onLeft();
+      onLeft('left');
     } catch (err) {
+      onLeft('failed');
       notify(describeError(err, 'Leaving the project').replace(' It was undone.', ''));
     }
   }
+  async function transferAndLeave(userId: string) {
+    try {
+      const list = await api.transferOwnership(projectId, userId);
+      setMembers(() => list.items);
+    } catch (err) {
+      notify(describeError(err, 'Transferring the ownership').replace(' It was undone.', ''));
+      return;
+    }
+    await leave();
+  }
+  const soleOwner = isOwner && members.filter((m) => m.role === 'OWNER').length === 1;
   function canRemove(m: Member): boolean {
     if (m.user_id === me.id) return false;
     if (isOwner) return true;
@@ -96,7 +117,7 @@ export function MembersPanel({
         <form className="add-member card" onSubmit={add}>
           <h2 className="section-title">Add a member</h2>
           <div className="add-member-row">
-            <input type="email" required placeholder="name@company.com" aria-label="Email of the person to add" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="add-member-email" />
+            <input type="email" required placeholder="name@company.com" aria-label="Email of the person to add" value={email} onChange={(e) => { setEmail(e.target.value); setAddError(''); }} aria-invalid={addError ? true : undefined} aria-describedby={addError ? 'add-member-error' : undefined} data-testid="add-member-email" />
             <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="add-member-role">
               {ROLES.filter((r) => isOwner || r === 'MEMBER').map((r) => (
                 <option key={r} value={r}>
@@ -108,6 +129,11 @@ export function MembersPanel({
               Add
             </button>
           </div>
+          {addError && (
+            <p className="field-error" id="add-member-error" role="alert" data-testid="add-member-error">
+              {addError}
+            </p>
+          )}
           <p className="hint">They need an account already. Maintainers can add members; owners can add anyone.</p>
         </form>
       )}
@@ -123,7 +149,12 @@ export function MembersPanel({
               <div className="muted small">{m.email}</div>
             </div>
             {isOwner && m.user_id !== me.id ? (
-              <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void changeRole(m, e.target.value as Role)} data-testid="member-role">
+              <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => {
+                const r = e.target.value as Role;
+                // Making someone an owner gives them everything, the project's deletion included: ask first.
+                if (r === 'OWNER') setPromoting(m);
+                else void changeRole(m, r);
+              }} data-testid="member-role">
                 {ROLES.map((r) => (
                   <option key={r} value={r}>
                     {roleLabel(r)}
@@ -144,16 +175,69 @@ export function MembersPanel({
         ))}
       </ul>
       <div className="leave">
-        <button className="btn btn-ghost danger" onClick={() => void leave()} data-testid="leave-project">
+        <button className="btn btn-ghost danger" onClick={() => setLeaving(true)} data-testid="leave-project">
           <Icon name="logout" size={16} /> Leave project
         </button>
       </div>
+      <Dialog open={leaving} title="Leave this project?" onClose={() => setLeaving(false)} testId="leave-project-dialog">
+        <p>
+          {soleOwner
+            ? 'You are its only owner. Choose who owns it after you; you leave at once after that.'
+            : 'You will lose access to its board and chat at once. A member with the right role can add you again.'}
+        </p>
+        {soleOwner && (
+          <label className="form">
+            New owner
+            <select value={heir} onChange={(e) => setHeir(e.target.value)} data-testid="leave-new-owner">
+              <option value="">Choose a member</option>
+              {members
+                .filter((m) => m.user_id !== me.id)
+                .map((m) => (
+                  <option key={m.user_id} value={m.user_id}>
+                    {m.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {soleOwner && members.length === 1 && <p className="hint">Nobody else is a member: add someone first, or delete the project from the projects list.</p>}
+        <div className="form-actions">
+          <button className="btn" data-autofocus onClick={() => setLeaving(false)}>Stay</button>
+          <button
+            className="btn btn-danger"
+            disabled={soleOwner && !heir}
+            data-testid="confirm-leave-project"
+            onClick={() => {
+              setLeaving(false);
+              void (soleOwner ? transferAndLeave(heir) : leave());
+            }}
+          >
+            {soleOwner ? 'Transfer and leave' : 'Leave project'}
+          </button>
+        </div>
+      </Dialog>
+      <Dialog open={promoting !== null} title={`Make ${promoting?.name ?? ''} an owner?`} onClose={() => setPromoting(null)} testId="make-owner-dialog">
+        <p>An owner can do everything you can: change anyone’s role, remove members, and delete the project.</p>
+        <div className="form-actions">
+          <button className="btn" data-autofocus onClick={() => setPromoting(null)}>Cancel</button>
+          <button
+            className="btn btn-primary"
+            data-testid="confirm-make-owner"
+            onClick={() => {
+              if (promoting) void changeRole(promoting, 'OWNER');
+              setPromoting(null);
+            }}
+          >
+            Make owner
+          </button>
+        </div>
+      </Dialog>
       <Dialog open={removing !== null} title="Remove member?" onClose={() => setRemoving(null)} testId="remove-member-dialog">
         <p>
           {removing?.name} will lose access to this project at once. Their tasks here will be unassigned.
         </p>
         <div className="form-actions">
-          <button className="btn" onClick={() => setRemoving(null)}>Cancel</button>
+          <button className="btn" data-autofocus onClick={() => setRemoving(null)}>Cancel</button>
           <button
             className="btn btn-danger"
             data-testid="confirm-remove-member"

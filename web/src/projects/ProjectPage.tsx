@@ -6,32 +6,42 @@ import { BoardView } from '../board/Board';
 import { useBoard } from '../board/useBoard';
 import { ChatPanel } from '../chat/ChatPanel';
 import { useChat } from '../chat/useChat';
+import { usePhone, useUnread } from '../chat/unread';
 import { PresenceAvatars } from '../presence/PresenceAvatars';
 import { usePresence } from '../presence/usePresence';
 import { realtime } from '../realtime/client';
 import { useProjectRoom, type LostReason } from '../realtime/projectRoom';
-import { linkHandler, navigate } from '../router';
+import { linkHandler, navigate, type ProjectTab } from '../router';
 import { Icon } from '../ui/Dialog';
 import { useToast } from '../ui/Toasts';
+import { ChatDock, useChatLayout } from './ChatDock';
 import { MembersPanel } from './MembersPanel';
 import { roleLabel } from './ProjectsPage';
+import { ComingSection, SECTIONS, SectionNav } from './Sections';
 
-type Tab = 'board' | 'members' | 'chat';
-
-export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab }) {
+export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab: ProjectTab; taskId?: string }) {
   const me = useMe();
   const toast = useToast();
   const [project, setProject] = useState<Project | null>(null);
   const [members, setMembers] = useState<Member[]>([]);
   const [lost, setLost] = useState(false);
   const lostRef = useRef(false);
+  const seenRef = useRef(false); // the project was read at least once
 
   const onLost = useCallback(
     (reason: LostReason) => {
       if (lostRef.current) return;
       lostRef.current = true;
       setLost(true);
-      toast.show(reason === 'deleted' ? 'This project was deleted.' : 'You no longer have access to this project.', 'info');
+      // A project never read here may never have existed: "no longer" would be wrong then.
+      toast.show(
+        reason === 'deleted'
+          ? 'This project was deleted.'
+          : seenRef.current
+            ? 'You no longer have access to this project.'
+            : 'This project does not exist, or you are not a member of it.',
+        'info',
+      );
       navigate('/projects', { replace: true });
     },
     [toast],
@@ -48,6 +58,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
       const [p, m] = await Promise.all([api.getProject(projectId), api.listMembers(projectId)]);
       setProject(p);
       setMembers(m.items);
+      seenRef.current = true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) onLost('removed');
     }
@@ -79,39 +90,52 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
     return () => clearInterval(t);
   }, [loadProject]);
 
+  const [chatLayout, setChatLayout] = useChatLayout();
+  const phone = usePhone();
+  const chatVisible = phone ? tab === 'chat' : chatLayout !== 'collapsed' || tab === 'chat';
+  const unread = useUnread(chat.state.messages, chat.state.loaded, chatVisible, me.id);
+
+  // The tab's title names the project and what is open in it.
+  const openTaskTitle = taskId ? board.state.tasks[taskId]?.title : undefined;
+  const sectionLabel = SECTIONS.find((s) => s.tab === tab)?.label ?? 'Board';
+  useEffect(() => {
+    const parts = [openTaskTitle ?? (tab === 'board' ? null : sectionLabel), project?.name, 'CollabDev+'].filter(Boolean);
+    document.title = parts.join(' · ');
+  }, [openTaskTitle, sectionLabel, tab, project?.name]);
+  useEffect(() => () => void (document.title = 'CollabDev+'), []);
+
   if (lost) return null;
   const role = project?.role ?? members.find((m) => m.user_id === me.id)?.role;
   const canManage = role === 'OWNER' || role === 'MAINTAINER';
   const base = `/projects/${projectId}`;
 
   return (
-    <main className={`project project-tab-${tab}`} data-testid="project-page">
+    <main className={`project project-tab-${tab} chat-${chatLayout}`} data-testid="project-page">
+      <a className="skip-link" href="#project-chat-panel" data-testid="skip-to-chat">
+        Skip to chat
+      </a>
       <div className="project-head">
         <a className="icon-btn back" href="/projects" onClick={linkHandler('/projects')} aria-label="All projects">
           <Icon name="back" />
         </a>
         <div className="project-heading">
-          <h1 className="project-title" data-testid="project-title">
-            {project?.name ?? ' '}
-          </h1>
+          <div className="project-names">
+            <h1 className="project-title" data-testid="project-title">
+              {project?.name ?? ' '}
+            </h1>
+            {project?.description && (
+              <p className="project-description" title={project.description} data-testid="project-description">
+                {project.description}
+              </p>
+            )}
+          </div>
           {role && <span className={`role-badge role-${role.toLowerCase()}`}>{roleLabel(role)}</span>}
         </div>
         <PresenceAvatars presence={presence} members={members} me={me} />
-        <nav className="tabs" aria-label="Project sections">
-          <a className={`tab${tab === 'board' ? ' active' : ''}`} href={base} onClick={linkHandler(base)} aria-current={tab === 'board' ? 'page' : undefined} data-testid="tab-board">
-            <Icon name="board" size={16} /> <span>Board</span>
-          </a>
-          <a className={`tab tab-chat${tab === 'chat' ? ' active' : ''}`} href={`${base}/chat`} onClick={linkHandler(`${base}/chat`)} aria-current={tab === 'chat' ? 'page' : undefined} data-testid="tab-chat">
-            <Icon name="chat" size={16} /> <span>Chat</span>
-          </a>
-          <a className={`tab${tab === 'members' ? ' active' : ''}`} href={`${base}/members`} onClick={linkHandler(`${base}/members`)} aria-current={tab === 'members' ? 'page' : undefined} data-testid="tab-members">
-            <Icon name="users" size={16} /> <span>Members</span>
-            <span className="count">{members.length || ''}</span>
-          </a>
-        </nav>
+        <SectionNav base={base} tab={tab} memberCount={members.length} unread={unread} />
       </div>
       <div className="project-body">
-        <section className="project-main">
+        <section className="project-main" aria-label={sectionLabel}>
           {tab === 'members' ? (
             <MembersPanel
               projectId={projectId}
@@ -121,22 +145,23 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
               setMembers={(f) => setMembers(f)}
               reload={loadProject}
               notify={notify}
-              onLeft={() => {
-                lostRef.current = true;
+              onLeft={(phase) => {
+                // One message: the revocation that leaving causes is not reported as a lost access.
+                lostRef.current = phase !== 'failed';
+                if (phase !== 'left') return;
                 toast.show('You left the project.', 'info');
                 navigate('/projects', { replace: true });
               }}
             />
+          ) : tab === 'board' || tab === 'chat' ? (
+            <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (
-            <BoardView board={board} members={members} canManageColumns={canManage} />
+            <ComingSection tab={tab} />
           )}
         </section>
-        <aside className="project-chat" aria-label="Project chat">
-          <div className="chat-title">
-            <Icon name="chat" size={16} /> Chat
-          </div>
+        <ChatDock layout={tab === 'chat' ? 'open' : chatLayout} setLayout={setChatLayout} unread={unread}>
           <ChatPanel chat={chat} members={members} canModerate={canManage} />
-        </aside>
+        </ChatDock>
       </div>
     </main>
   );

@@ -31,8 +31,8 @@ export function Avatar({
         width: size,
         height: size,
         fontSize: Math.round(size * 0.4),
-        background: `hsl(${hue} 55% 88%)`,
-        color: `hsl(${hue} 60% 28%)`,
+        background: `hsl(${hue} 55% 90%)`,
+        color: `hsl(${hue} 60% 22%)`,
       }}
     >
       {showImage ? (

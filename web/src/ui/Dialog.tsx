@@ -1,5 +1,5 @@
 // A modal dialog on the native <dialog> element: focus trapping, Escape and the backdrop for free.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export function Dialog({
   open,
@@ -17,20 +17,35 @@ export function Dialog({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // Focus the first field (or the button marked for it), not the Close button.
+      d.querySelector<HTMLElement>('[data-autofocus], .dialog-body input:not([type="hidden"]), .dialog-body textarea, .dialog-body select')?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
     <dialog
       ref={ref}
       className={`dialog${wide ? ' dialog-wide' : ''}`}
+      aria-labelledby={titleId}
       data-testid={testId}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
+      }}
+      onClose={() => {
+        // The browser may close a modal without a cancelable cancel event (a second Escape with no
+        // click or key in between): keep it open and ask the owner, who may have unsaved changes.
+        const d = ref.current;
+        if (open && d && !d.open) {
+          d.showModal();
+          onClose();
+        }
       }}
       onMouseDown={(e) => {
         if (e.target === ref.current) onClose();
@@ -39,7 +54,7 @@ export function Dialog({
       {open && (
         <div className="dialog-body">
           <header className="dialog-head">
-            <h2>{title}</h2>
+            <h2 id={titleId}>{title}</h2>
             <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
               <Icon name="close" />
             </button>
@@ -68,6 +83,11 @@ const paths: Record<string, string> = {
   calendar: 'M4 6h16v14H4zM4 10h16M8 3v4M16 3v4',
   send: 'M4 12l16-8-6 16-3-7z',
   logout: 'M15 4h4v16h-4M10 16l4-4-4-4M14 12H4',
+  lines: 'M4 6h16M4 12h16M4 18h10',
+  code: 'M8 8l-5 4 5 4M16 8l5 4-5 4M14 5l-4 14',
+  page: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7',
+  graph: 'M6 6h.01M18 6h.01M12 18h.01M7 7l4 9M17 7l-4 9M7 6h10',
+  call: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2',
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8M4 21a8 8 0 0 1 16 0',
 };
 
