@@ -189,6 +189,9 @@ test('raw download: type from the extension, nosniff, sandbox, attachment unless
     assert.equal(r.headers.get('content-type'), type, path);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     assert.match(r.headers.get('content-security-policy'), /sandbox/);
+    assert.match(r.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    // The file's own policy replaces the page policy instead of being sent beside it.
+    assert.doesNotMatch(r.headers.get('content-security-policy'), /script-src/);
     if (attachment) assert.match(r.headers.get('content-disposition') ?? '', /^attachment; filename=/, path);
     else assert.equal(r.headers.get('content-disposition'), null, path);
   }

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
@@ -367,7 +368,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       if (!res.content_type.empty()) {
         out.set(bhttp::field::content_type, res.content_type);
       }
+      // A handler's own value of a common header (a stricter CSP for a raw file) replaces the
+      // default; a header it gives several times (Set-Cookie) keeps every value.
+      std::vector<std::string_view> given;
       for (auto& [k, v] : res.headers) {
+        if (std::none_of(given.begin(), given.end(), [&k](std::string_view g) { return beast::iequals(g, k); })) {
+          given.push_back(k);
+          out.erase(k);
+        }
         out.insert(k, v);
       }
       const bool keep_alive = breq.keep_alive() && !stopping;

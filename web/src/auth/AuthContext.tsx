@@ -89,6 +89,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(s.user);
   }, []);
   const signOut = useCallback(async () => {
+    // Leave the socket first: the server closes a signed-out session's sockets (4401), and the
+    // client would otherwise take that for a session lost elsewhere and check it again.
+    realtime().stop();
     try {
       await api.logout();
     } catch {
