@@ -327,7 +327,6 @@ awaitable<http::Response> FilesService::raw(http::Request& req) {
   const auto name = std::string(r.get(0, "name"));
   const auto type = raw_type_of(name);
   auto res = http::Response::text(std::string(r.get(0, "content")), type.content_type);
-  res.header("X-Content-Type-Options", "nosniff");
   // Whatever the file holds, it never runs as a page of this origin.
   res.header("Content-Security-Policy", "sandbox; default-src 'none'");
   res.header("ETag", "\"" + std::to_string(r.get_int(0, "version")) + "\"");
