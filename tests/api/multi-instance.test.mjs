@@ -1,5 +1,6 @@
 // Two server processes sharing PostgreSQL and Redis: events cross instances, presence is shared,
-// and an instance killed with SIGKILL has its users leave presence within 30 s.
+// file edits reach editors on the other instance, and an instance killed with SIGKILL has its
+// users leave presence within 30 s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
@@ -15,6 +16,34 @@ before(async () => {
 after(async () => {
   await one?.stop();
   await two?.stop();
+});
+
+// Runs first: the next test kills instance one.
+test('an update pushed to a file on one instance reaches its editors on the other', async () => {
+  const api1 = client(one.url);
+  const a = await signUp(api1, 'Ann');
+  const b = await signUp(api1, 'Ben');
+  const p = await api1.post('/api/v1/projects', { name: 'Shared file' }, { token: a.token });
+  const id = p.json.id;
+  await api1.post(`/api/v1/projects/${id}/members`, { email: b.email, role: 'MEMBER' }, { token: a.token });
+  const f = await api1.post(`/api/v1/projects/${id}/files`, { path: 'a.md', content: 'hi' }, { token: a.token });
+  assert.equal(f.status, 201);
+  const room = `file:${f.json.id}`;
+  const annWs = connectWs(two.url, { token: a.token });
+  await annWs.ready;
+  assert.equal((await annWs.request('subscribe', { room })).type, 'ack');
+  const benWs = connectWs(one.url, { token: b.token });
+  await benWs.ready;
+  assert.equal((await benWs.request('subscribe', { room })).type, 'ack');
+  const ack = await benWs.request('file.push', { room, data: { version: 0, client_id: 'ben', changes: [[2, [0, '!']]] } });
+  assert.equal(ack.data.version, 1);
+  const ev = await annWs.next('file.updates', 10000);
+  assert.equal(ev.room, room);
+  assert.deepEqual(ev.data.updates.map((u) => [u.version, u.client_id, u.author_id]), [[1, 'ben', b.user.id]]);
+  const got = await client(two.url).get(`/api/v1/projects/${id}/files/${f.json.id}`, { token: a.token });
+  assert.equal(got.json.content, 'hi!');
+  await annWs.close();
+  await benWs.close();
 });
 
 test('chat, board moves and presence cross instances; a killed instance leaves presence', async () => {

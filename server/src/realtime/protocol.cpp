@@ -123,8 +123,15 @@ awaitable<Answer> on_subscribe(Node& node, std::shared_ptr<Client> client, const
   if (client->rooms.contains(name->room)) {
     co_return ack(name->room);
   }
+  std::optional<std::vector<std::string>> looked_up;
+  if (name->kind->lookup_channels) {
+    looked_up = co_await name->kind->lookup_channels(name->id);
+    if (client->rooms.contains(name->room)) {  // subscribed meanwhile by another message
+      co_return ack(name->room);
+    }
+  }
   client->rooms.insert(name->room);
-  auto channels = node.rooms->join_pending(*name, client);
+  auto channels = node.rooms->join_pending(*name, client, std::move(looked_up));
   bool allowed = false;
   try {
     for (const auto& channel : channels) {
@@ -194,7 +201,15 @@ awaitable<Answer> on_room_message(Node& node, std::shared_ptr<Client> client, st
     co_return a;  // dropped, yet acknowledged: the client did nothing wrong
   }
   RoomMessage m{name->room, name->id, client->user_id, std::move(data)};
-  co_await handler->handle(std::move(m));
+  try {
+    if (handler->answer) {
+      a.data = co_await handler->answer(std::move(m));
+    } else {
+      co_await handler->handle(std::move(m));
+    }
+  } catch (const RoomError& e) {
+    co_return error(e.code, e.what());
+  }
   co_return a;
 }
 

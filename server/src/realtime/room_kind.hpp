@@ -25,6 +25,13 @@ struct Unavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by a room message's handler to refuse it: the client gets `error` with this code (a
+// stable word such as `reload` or `forbidden`) and message, and the request's id.
+struct RoomError : std::runtime_error {
+  RoomError(std::string code, const std::string& message) : std::runtime_error(message), code(std::move(code)) {}
+  std::string code;
+};
+
 // Users a bus message takes out of a room (they get `room.revoked` with `reason`).
 struct Revocation {
   std::vector<std::string> user_ids;
@@ -45,6 +52,9 @@ struct RoomMessageHandler {
   // At most one per user and room in this interval on this instance; extra ones are dropped
   // (and still acknowledged). Zero: no throttle.
   std::chrono::milliseconds throttle{0};
+  // Instead of `handle`, for a message that answers: the value goes in the ack's `data`. Either
+  // may throw RoomError to refuse the message.
+  std::function<awaitable<boost::json::value>(RoomMessage)> answer;
 };
 
 struct RoomKind {
@@ -53,6 +63,9 @@ struct RoomKind {
   std::function<awaitable<bool>(std::string id, std::string user_id)> authorize;
   // The bus channels whose messages reach the room's clients.
   std::function<std::vector<std::string>(std::string_view id)> channels;
+  // Instead of `channels`, when they depend on stored data (the project of a file): asked on
+  // every subscribe, before the channels are subscribed. Throws Unavailable when it cannot tell.
+  std::function<awaitable<std::vector<std::string>>(std::string id)> lookup_channels;
   // Called for every message of the room's channels before it is forwarded: the users it
   // takes out of the room, if any (a removal from the feature). Check the channel first, it is hot.
   std::function<std::optional<Revocation>(std::string_view id, const bus::Message& message)> revocations;

@@ -51,8 +51,9 @@ std::vector<const RoomKind*> Rooms::kinds() const {
   return out;
 }
 
-std::vector<std::string> Rooms::join_pending(const RoomName& name, const std::shared_ptr<Client>& client) {
-  auto channels = name.kind->channels(name.id);
+std::vector<std::string> Rooms::join_pending(const RoomName& name, const std::shared_ptr<Client>& client,
+                                            std::optional<std::vector<std::string>> looked_up) {
+  auto channels = looked_up ? std::move(*looked_up) : name.kind->channels(name.id);
   std::lock_guard lock(mutex_);
   auto [it, created] = rooms_.try_emplace(name.room);
   Room& r = it->second;

@@ -39,8 +39,9 @@ class Rooms : public std::enable_shared_from_this<Rooms> {
   std::vector<const RoomKind*> kinds() const;
 
   // Puts the client in the room, pending; returns the room's channels (for the caller to wait
-  // until the bus confirms them).
-  std::vector<std::string> join_pending(const RoomName& name, const std::shared_ptr<Client>& client);
+  // until the bus confirms them): `looked_up` when the kind looks them up, else its `channels`.
+  std::vector<std::string> join_pending(const RoomName& name, const std::shared_ptr<Client>& client,
+                                        std::optional<std::vector<std::string>> looked_up = std::nullopt);
   struct Activated {
     bool ok = false;          // false: revoked or gone while pending (the client is out)
     bool first_of_user = false;  // the user's first connection in the room on this instance

@@ -143,8 +143,11 @@ awaitable<PushResult> FilesService::push(const std::string& file_id_in, std::int
 }
 
 awaitable<void> FilesService::publish_updates(const std::string& file_id, const std::vector<Update>& updates) {
-  // {"type":"file.updates","file_id":...,"updates":[{version, client_id, author_id, changes, created_at}]}
-  std::string payload = "{\"type\":\"file.updates\",\"file_id\":\"" + file_id + "\",\"updates\":[";
+  // The envelope the file room's clients receive as is (docs/websocket.md):
+  // {"type":"file.updates","room":"file:<id>","data":{"file_id":...,"updates":[{version, client_id,
+  // author_id, changes, created_at}]}}
+  std::string payload = "{\"type\":\"file.updates\",\"room\":\"" + channels::file_room(file_id) +
+                        "\",\"data\":{\"file_id\":\"" + file_id + "\",\"updates\":[";
   for (std::size_t i = 0; i < updates.size(); ++i) {
     const auto& u = updates[i];
     if (i > 0) {
@@ -154,7 +157,7 @@ awaitable<void> FilesService::publish_updates(const std::string& file_id, const 
                ",\"author_id\":\"" + u.author_id + "\",\"changes\":" + u.changes + ",\"created_at\":\"" +
                u.created_at + "\"}";
   }
-  payload += "]}";
+  payload += "]}}";
   if (!co_await bus_->publish(channels::file_edits(file_id), std::move(payload))) {
     spdlog::warn("updates of file {} not published: bus unreachable", file_id);
   }

@@ -84,7 +84,8 @@ realtime::RoomKind project_room(std::shared_ptr<bus::Bus> bus, projects::Project
         o["data"] = typing_data(m.user_id);
         co_await bus->publish(channels::project_chat(m.room_id), bj::serialize(o));
       },
-      typing_interval};
+      typing_interval,
+      {}};
   return kind;
 }
 
