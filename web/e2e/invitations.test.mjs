@@ -84,6 +84,7 @@ describe('invitation links', { skip: BASE ? false : 'E2E_BASE_URL is not set' },
     await a.locator(`[data-email="${guest.email}"]`).waitFor({ timeout: WAIT });
     const open = await ctxA.request.get(`${BASE}/api/v1/projects/${projectId}/invitations`);
     assert.equal((await open.json()).items.length, 0);
+    await a.getByTestId('invitation-list').waitFor({ state: 'detached', timeout: WAIT });
 
     // Opening it again: already a member.
     await b.goto(link);
@@ -95,8 +96,10 @@ describe('invitation links', { skip: BASE ? false : 'E2E_BASE_URL is not set' },
     await a.getByTestId('invite-create').click();
     await a.waitForFunction((old) => document.querySelector('[data-testid="invite-link"]')?.value !== old, before, { timeout: WAIT });
     const link = await a.getByTestId('invite-link').inputValue();
+    // The newest link comes first.
+    const item = await a.locator('[data-testid="invitation-list"] > li').first().getAttribute('data-testid');
     await a.getByTestId('invitation-revoke').first().click();
-    await a.getByTestId('invitation-list').waitFor({ state: 'detached', timeout: WAIT });
+    await a.getByTestId(item).waitFor({ state: 'detached', timeout: WAIT });
     const c = await ctxB.newPage();
     await c.goto(link);
     const text = await c.getByTestId('invite-error').textContent({ timeout: WAIT });

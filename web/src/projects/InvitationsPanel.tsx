@@ -23,9 +23,12 @@ export function InvitationsPanel({
   projectId,
   myRole,
   notify,
+  refreshKey,
 }: {
   projectId: string;
   myRole: Role | undefined;
+  /** Changes when the members change (someone may have joined through a link and used it up). */
+  refreshKey?: string;
   notify: (text: string, kind?: 'error' | 'success' | 'info') => void;
 }) {
   const [items, setItems] = useState<Invitation[]>([]);
@@ -46,7 +49,7 @@ export function InvitationsPanel({
     return () => {
       cancelled = true;
     };
-  }, [projectId, canManage]);
+  }, [projectId, canManage, refreshKey]);
 
   if (!canManage) return null;
 

@@ -138,7 +138,7 @@ export function MembersPanel({
           <p className="hint">They need an account already. Maintainers can add members; owners can add anyone.</p>
         </form>
       )}
-      <InvitationsPanel projectId={projectId} myRole={myRole} notify={notify} />
+      <InvitationsPanel projectId={projectId} myRole={myRole} notify={notify} refreshKey={members.map((m) => m.user_id).join()} />
       <ul className="member-list card" data-testid="member-list">
         {sorted.map((m) => (
           <li key={m.user_id} className="member" data-testid={`member-${m.user_id}`} data-email={m.email}>
