@@ -77,6 +77,8 @@ const REFINEMENTS = {
     'messages.reply_to_id': 'SET NULL',
     'pages.linked_file_id': 'SET NULL',
     'file_updates.file_id': 'CASCADE',
+    'project_invitations.project_id': 'CASCADE',
+    'project_invitations.created_by': 'SET NULL',
   },
 };
 

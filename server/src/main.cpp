@@ -25,6 +25,7 @@
 #include "modules/files/files.hpp"
 #include "modules/presence/presence.hpp"
 #include "modules/presence/project_room.hpp"
+#include "modules/projects/invitations.hpp"
 #include "modules/projects/projects.hpp"
 #include "modules/tasks/tasks.hpp"
 #include "realtime/gateway.hpp"
@@ -68,6 +69,7 @@ std::shared_ptr<db::Pool> make_pool(asio::io_context& ioc, const Config& cfg) {
 struct Modules {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<projects::ProjectsService> projects;
+  std::unique_ptr<projects::InvitationsService> invitations;
   std::unique_ptr<tasks::TasksService> tasks;
   std::unique_ptr<files::FilesService> files;
   std::unique_ptr<realtime::Gateway> gateway;
@@ -99,6 +101,8 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
 
   m.projects = std::make_unique<projects::ProjectsService>(pool, bus, *m.auth);
   m.projects->register_routes(router);
+  m.invitations = std::make_unique<projects::InvitationsService>(pool, *m.auth, *m.projects);
+  m.invitations->register_routes(router);
   m.tasks = std::make_unique<tasks::TasksService>(pool, bus, *m.auth, *m.projects);
   m.tasks->register_routes(router);
   m.files = std::make_unique<files::FilesService>(

@@ -6,7 +6,8 @@ import { Profile } from './auth/Profile';
 import { ProjectPage } from './projects/ProjectPage';
 import { ProjectsPage } from './projects/ProjectsPage';
 import { realtime, type ConnectionStatus } from './realtime/client';
-import { linkHandler, navigate, parseRoute, usePath } from './router';
+import { InvitePage } from './projects/InvitePage';
+import { linkHandler, navigate, nextAfterSignIn, parseRoute, signInFor, usePath } from './router';
 import { Avatar } from './ui/Avatar';
 import { Icon } from './ui/Dialog';
 import { ErrorBoundary } from './ui/ErrorBoundary';
@@ -31,8 +32,9 @@ function Shell() {
 
   useEffect(() => {
     if (loading) return;
-    if (!user && route.name !== 'signin' && route.name !== 'signup') navigate('/signin', { replace: true });
-    if (user && (route.name === 'signin' || route.name === 'signup')) navigate('/projects', { replace: true });
+    // A signed-out visitor of an address (an invitation link above all) comes back to it afterwards.
+    if (!user && route.name !== 'signin' && route.name !== 'signup') navigate(signInFor(path), { replace: true });
+    if (user && (route.name === 'signin' || route.name === 'signup')) navigate(nextAfterSignIn(location.search), { replace: true });
   }, [user, loading, route.name]);
 
   if (loading) return <div className="splash" aria-busy="true" />;
@@ -44,6 +46,8 @@ function Shell() {
       <ErrorBoundary resetKey={path}>
         {route.name === 'project' ? (
           <ProjectPage key={route.id} projectId={route.id} tab={route.tab} taskId={route.taskId} />
+        ) : route.name === 'invite' ? (
+          <InvitePage token={route.token} />
         ) : route.name === 'profile' ? (
           <Profile />
         ) : route.name === 'notfound' ? (

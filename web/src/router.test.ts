@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute } from './router';
+import { nextAfterSignIn, parseRoute, signInFor } from './router';
 
 const id = '0b0e4a58-9f6e-4d3a-a0a5-1b2c3d4e5f60';
 
@@ -34,5 +34,36 @@ describe('routes', () => {
     expect(parseRoute(`/projects/${id}/tasks/${id}/x`)).toEqual({ name: 'notfound' });
     expect(parseRoute(`/projects/${id}/board/extra`)).toEqual({ name: 'notfound' });
     expect(parseRoute('/%')).toEqual({ name: 'notfound' });
+  });
+});
+
+describe('invitation links', () => {
+  const token = 'Abc_12-xyZ'.repeat(4);
+
+  it('routes /invite/<token>, refusing what no server token looks like', () => {
+    expect(parseRoute(`/invite/${token}`)).toEqual({ name: 'invite', token });
+    expect(parseRoute('/invite')).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/invite/${token}/more`)).toEqual({ name: 'notfound' });
+    expect(parseRoute('/invite/has%20space')).toEqual({ name: 'notfound' });
+    expect(parseRoute('/invite/%E0%A4%A')).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/invite/${'a'.repeat(129)}`)).toEqual({ name: 'notfound' });
+  });
+
+  it('brings a signed-out visitor back to the invitation after signing in or up', () => {
+    const path = `/invite/${token}`;
+    const signin = signInFor(path);
+    expect(signin).toBe(`/signin?next=${encodeURIComponent(path)}`);
+    expect(nextAfterSignIn(signin.slice(signin.indexOf('?')))).toBe(path);
+    expect(signInFor('/projects')).toBe('/signin');
+    expect(signInFor('/')).toBe('/signin');
+  });
+
+  it('never sends anyone to another site after signing in', () => {
+    expect(nextAfterSignIn('')).toBe('/projects');
+    expect(nextAfterSignIn('?next=https://evil.example/')).toBe('/projects');
+    expect(nextAfterSignIn('?next=//evil.example/')).toBe('/projects');
+    expect(nextAfterSignIn('?next=/%5Cevil.example/')).toBe('/projects');
+    expect(nextAfterSignIn('?next=/\\evil.example/')).toBe('/projects');
+    expect(nextAfterSignIn('?next=/projects/x/board')).toBe('/projects/x/board');
   });
 });

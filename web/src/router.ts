@@ -41,11 +41,15 @@ export type Route =
   | { name: 'projects' }
   | { name: 'profile' }
   | { name: 'project'; id: string; tab: ProjectTab; taskId?: string }
+  | { name: 'invite'; token: string }
   | { name: 'notfound' };
 
 /** A project's sections; `chat` is the chat as a page of its own (phones). */
 export const PROJECT_TABS = ['board', 'code', 'pages', 'graph', 'calls', 'members', 'chat'] as const;
 export type ProjectTab = (typeof PROJECT_TABS)[number];
+
+/** An invitation link's token as the server makes them (base64url), within the server's limit. */
+const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,6 +73,10 @@ export function parseRoute(path: string): Route {
   if (parts[0] === 'signin' && parts.length === 1) return { name: 'signin' };
   if (parts[0] === 'signup' && parts.length === 1) return { name: 'signup' };
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
+  if (parts[0] === 'invite' && parts.length === 2) {
+    const token = decodeSegment(parts[1]!);
+    return token !== null && TOKEN.test(token) ? { name: 'invite', token } : { name: 'notfound' };
+  }
   if (parts[0] === 'projects') {
     if (parts.length === 1) return { name: 'projects' };
     const id = decodeSegment(parts[1]!);
@@ -94,4 +102,19 @@ export function linkHandler(path: string) {
     e.preventDefault();
     navigate(path);
   };
+}
+
+/**
+ * Where to go after signing in or up: the `next` of the query when it is an address of this app
+ * (a path, not `//host` nor `/\\host`, which browsers take for another site), else the projects.
+ */
+export function nextAfterSignIn(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/projects';
+  return next;
+}
+
+/** The sign-in address that comes back to `path` afterwards (the projects list needs no `next`). */
+export function signInFor(path: string): string {
+  return path === '/' || path === '/projects' ? '/signin' : `/signin?next=${encodeURIComponent(path)}`;
 }

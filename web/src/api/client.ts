@@ -4,6 +4,9 @@
 import type {
   Board,
   Column,
+  Invitation,
+  InvitationAnswer,
+  InvitationCreate,
   Member,
   Message,
   Page,
@@ -176,6 +179,16 @@ export const api = {
   leaveProject: (id: string) => request<void>('POST', `${p(id)}/leave`),
   transferOwnership: (id: string, userId: string) =>
     request<Page<Member>>('POST', `${p(id)}/transfer-ownership`, { body: { user_id: userId } }),
+
+  // invitation links
+  createInvitation: (id: string, input: InvitationCreate) =>
+    request<Invitation>('POST', `${p(id)}/invitations`, { body: input }),
+  listInvitations: (id: string) => request<Page<Invitation>>('GET', `${p(id)}/invitations`),
+  revokeInvitation: (id: string, invitationId: string) =>
+    request<void>('DELETE', `${p(id)}/invitations/${encodeURIComponent(invitationId)}`),
+  // The token goes in the body, not the URL: it stays out of the server's logs.
+  previewInvitation: (token: string) => request<InvitationAnswer>('POST', '/invitations/preview', { body: { token } }),
+  acceptInvitation: (token: string) => request<InvitationAnswer>('POST', '/invitations/accept', { body: { token } }),
 
   // board
   getBoard: (id: string) => request<Board>('GET', `${p(id)}/board`),

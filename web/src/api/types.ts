@@ -25,6 +25,10 @@ export type Message = Schemas['Message'];
 export type PresenceEntry = Schemas['PresenceEntry'];
 export type Presence = Schemas['Presence'];
 export type TasksUnassigned = Schemas['TasksUnassigned'];
+export type Invitation = Schemas['Invitation'];
+export type InvitationAnswer = Schemas['InvitationAnswer'];
+/** The body of POST .../invitations. */
+export type InvitationCreate = JsonBody<paths['/api/v1/projects/{id}/invitations']['post']>;
 export type ProblemBody = Partial<Schemas['Problem']>;
 
 export interface Page<T> {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, waitInWords } from '../api/client';
-import { linkHandler, navigate } from '../router';
+import { linkHandler, navigate, nextAfterSignIn } from '../router';
 import { useAuth } from './AuthContext';
 
 function problemText(e: unknown, fallback: string): string {
@@ -55,7 +55,7 @@ export function SignIn() {
     setError('');
     try {
       await signIn(email.trim(), password);
-      navigate('/projects', { replace: true });
+      navigate(nextAfterSignIn(location.search), { replace: true });
     } catch (err) {
       setError(problemText(err, 'Signing in failed.'));
     } finally {
@@ -80,7 +80,7 @@ export function SignIn() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted center">
-          New here? <a href="/signup" onClick={linkHandler('/signup')}>Create an account</a>
+          New here? <a href={`/signup${location.search}`} onClick={linkHandler(`/signup${location.search}`)} data-testid="to-signup">Create an account</a>
         </p>
       </form>
     </main>
@@ -108,7 +108,7 @@ export function SignUp() {
     setError('');
     try {
       await signUp(email.trim(), password, name.trim());
-      navigate('/projects', { replace: true });
+      navigate(nextAfterSignIn(location.search), { replace: true });
     } catch (err) {
       setError(problemText(err, 'Creating the account failed.'));
     } finally {
@@ -138,7 +138,7 @@ export function SignUp() {
           {busy ? 'Creating…' : 'Create account'}
         </button>
         <p className="muted center">
-          Already have an account? <a href="/signin" onClick={linkHandler('/signin')}>Sign in</a>
+          Already have an account? <a href={`/signin${location.search}`} onClick={linkHandler(`/signin${location.search}`)}>Sign in</a>
         </p>
       </form>
     </main>

@@ -312,6 +312,8 @@ export function BoardView({
       <TaskDialog
         taskId={openTask}
         task={opened}
+        changedBy={openTask ? state.actors?.[openTask] : undefined}
+        meId={me.id}
         columns={state.columns}
         members={members}
         onClose={() => setOpenTask(null)}

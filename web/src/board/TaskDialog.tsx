@@ -3,7 +3,8 @@ import type { Member, Priority, Task, TaskInput } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Dialog, Icon } from '../ui/Dialog';
 import type { BoardColumnState } from './boardState';
-import { draftOf, isDirty, mergeRemote, settle, type Conflicts, type Draft, type DraftField } from './taskMerge';
+import type { Actor } from './boardState';
+import { changedBySentence, draftOf, isDirty, mergeRemote, settle, whoChanged, type Conflicts, type Draft, type DraftField } from './taskMerge';
 
 /** Only the fields that changed, as the PATCH body (the column is a move, not part of it). */
 export function diffTask(t: Task, d: Draft): TaskInput {
@@ -38,9 +39,14 @@ export function TaskDialog({
   onClose,
   onSave,
   onDelete,
+  changedBy,
+  meId,
 }: {
   taskId: string | null;
   task: Task | undefined;
+  /** Who made the last live change of the task (its board event's actor), when the server says. */
+  changedBy?: Actor;
+  meId?: string;
   columns: BoardColumnState[];
   members: Member[];
   onClose: () => void;
@@ -51,6 +57,8 @@ export function TaskDialog({
   const [draft, setDraft] = useState<Draft | null>(null);
   const [conflicts, setConflicts] = useState<Conflicts>({});
   const [updatedByOthers, setUpdatedByOthers] = useState<DraftField[]>([]);
+  /** For each field changed live while open: who changed it (named in the notices). */
+  const [changers, setChangers] = useState<Partial<Record<DraftField, string>>>({});
   const [version, setVersion] = useState<number | null>(null);
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -65,6 +73,7 @@ export function TaskDialog({
     setVersion(task?.version ?? null);
     setConflicts({});
     setUpdatedByOthers([]);
+    setChangers({});
     setGone(false);
     setConfirmDelete(false);
     setConfirmClose(false);
@@ -92,6 +101,9 @@ export function TaskDialog({
     setConflicts(m.conflicts);
     setVersion(task.version);
     if (m.updated.length) setUpdatedByOthers((u) => [...new Set([...u, ...m.updated])]);
+    const who = whoChanged(changedBy, meId);
+    const named = [...m.updated, ...(Object.keys(m.conflicts) as DraftField[]).filter((f) => !(f in conflicts))];
+    if (named.length) setChangers((c) => ({ ...c, ...Object.fromEntries(named.map((f) => [f, who])) }));
   }, [task]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const dirty = base !== null && draft !== null && isDirty(base, draft);
@@ -135,18 +147,18 @@ export function TaskDialog({
         <form className="form task-form" onSubmit={submit}>
           {gone && (
             <p className="notice notice-warn" role="alert" data-testid="task-gone">
-              Someone else deleted this task while you had it open. Your text is still here to copy; it can no longer be saved.
+              {whoChanged(changedBy, meId)} deleted this task while you had it open. Your text is still here to copy; it can no longer be saved.
             </p>
           )}
           {updatedByOthers.length > 0 && !gone && (
             <p className="notice" role="status" data-testid="task-updated-notice">
-              Someone else changed the {updatedByOthers.map((f) => FIELD_LABEL[f]).join(', ')} while you had this open; it is shown as it is now.
+              {changedBySentence(updatedByOthers, changers, (f) => FIELD_LABEL[f])} while you had this open; it is shown as it is now.
             </p>
           )}
           {conflictFields.map((f) => (
             <div key={f} className="notice notice-warn conflict" role="alert" data-testid={`task-conflict-${f}`}>
               <span>
-                Someone else changed the {FIELD_LABEL[f]} to {nameOf(f, conflicts[f]!)} while you were editing it. Which one should stay?
+                {changers[f] ?? 'Someone else'} changed the {FIELD_LABEL[f]} to {nameOf(f, conflicts[f]!)} while you were editing it. Which one should stay?
               </span>
               <span className="conflict-actions">
                 <button type="button" className="btn btn-sm" onClick={() => { const s = settle(draft, conflicts, f, 'theirs'); setDraft(s.draft); setConflicts(s.conflicts); }} data-testid={`task-conflict-theirs-${f}`}>

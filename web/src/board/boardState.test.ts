@@ -93,6 +93,24 @@ describe('board state', () => {
     expect(s1.seq).toBe(11);
   });
 
+  it('remembers who last changed each task, from the events that say', () => {
+    const s0 = fromBoard(board());
+    const ada = { id: 'u1', name: 'Ada' };
+    const bob = { id: 'u2', name: 'Bob' };
+    const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.updated', seq: 11, actor: ada, data: { ...task('a', 'todo', 1000), version: 2 } } });
+    expect(s1.actors).toEqual({ a: ada });
+    const s2 = boardReducer(s1, { type: 'event', event: { type: 'tasks.unassigned', seq: 12, actor: bob, data: { user_id: 'u3', task_ids: ['a', 'b'] } } });
+    expect(s2.actors).toEqual({ a: bob, b: bob });
+    const s3 = boardReducer(s2, { type: 'event', event: { type: 'task.deleted', seq: 13, actor: ada, data: task('c', 'todo', 3000) } });
+    expect(s3.actors?.c).toEqual(ada);
+    // An older server says nothing: nothing is remembered, nothing breaks.
+    const s4 = boardReducer(s0, { type: 'event', event: { type: 'task.updated', seq: 11, data: { ...task('a', 'todo', 1000), version: 2 } } });
+    expect(s4.actors).toBeUndefined();
+    // Column events name no task.
+    const s5 = boardReducer(s3, { type: 'event', event: { type: 'column.updated', seq: 14, actor: bob, data: { id: 'todo', project_id: 'p', name: 'Todo', status: 'TODO', position: 1000, created_at: '' } } });
+    expect(s5.actors).toEqual(s3.actors);
+  });
+
   it('places created tasks by position and ignores older copies', () => {
     const s0 = fromBoard(board());
     const s1 = boardReducer(s0, { type: 'event', event: { type: 'task.created', seq: 11, data: task('e', 'todo', 1500) } });

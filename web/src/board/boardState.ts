@@ -12,6 +12,14 @@ export interface BoardState {
   seq: number | null;
   columns: BoardColumnState[];
   tasks: Record<string, Task>;
+  /** Who last changed each task, as live events said (absent for older servers and for loads). */
+  actors?: Record<string, Actor>;
+}
+
+/** The person who made a board write (`actor` of a board event). */
+export interface Actor {
+  id: string;
+  name: string;
 }
 
 export const emptyBoard: BoardState = { seq: null, columns: [], tasks: {} };
@@ -48,6 +56,8 @@ export interface BoardEvent {
   moved_tasks?: number;
   /** task.created: the id the creating client gave its request (newer servers). */
   client_request_id?: string;
+  /** Who made the write (newer servers). */
+  actor?: Actor;
 }
 
 /** The id of the optimistic copy of a task being created with this client request id. */
@@ -218,9 +228,18 @@ function reorderColumns(state: BoardState, ids: string[]): BoardState {
   return { ...state, columns: [...ordered, ...byId.values()] };
 }
 
+/** The tasks a board event changed, whose last actor it names. */
+function changedTasks(ev: BoardEvent): string[] {
+  if (ev.type === 'tasks.unassigned') return (ev.data as TasksUnassigned | undefined)?.task_ids ?? [];
+  const id = ev.type.startsWith('task.') ? (ev.data as Task | undefined)?.id : undefined;
+  return id ? [id] : [];
+}
+
 function applyEvent(state: BoardState, ev: BoardEvent): BoardState {
   const seq = ev.seq ?? state.seq;
-  const next = (s: BoardState): BoardState => ({ ...s, seq });
+  const changed = ev.actor ? changedTasks(ev) : [];
+  const actors = changed.length ? { ...state.actors, ...Object.fromEntries(changed.map((id) => [id, ev.actor!])) } : state.actors;
+  const next = (s: BoardState): BoardState => ({ ...s, seq, ...(actors ? { actors } : {}) });
   switch (ev.type) {
     case 'task.created': {
       // The echo of our own create: its optimistic copy goes, whether or not the POST answered.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDirty, mergeRemote, settle, type Draft } from './taskMerge';
+import { changedBySentence, isDirty, mergeRemote, settle, whoChanged, type Draft } from './taskMerge';
 
 const base: Draft = { title: 'Write notes', description: '', column_id: 'c1', assignee_id: '', due_date: '', priority: '' };
 
@@ -52,5 +52,21 @@ describe('the task dialog merge', () => {
     expect(isDirty(base, { ...base })).toBe(false);
     expect(isDirty(base, { ...base, title: 'Write notes  ' })).toBe(false);
     expect(isDirty(base, { ...base, due_date: '2030-01-01' })).toBe(true);
+  });
+});
+
+describe('who changed it', () => {
+  it('names the person from the event, and falls back when the server does not say', () => {
+    expect(whoChanged({ id: 'u1', name: 'Ada' })).toBe('Ada');
+    expect(whoChanged(undefined)).toBe('Someone else');
+    expect(whoChanged({ id: 'u1', name: '  ' })).toBe('Someone else');
+    expect(whoChanged({ id: 'me', name: 'Me' }, 'me')).toBe('You (in another window)');
+  });
+
+  it('groups the fields each person changed', () => {
+    const label = (f: string) => (f === 'due_date' ? 'due date' : f);
+    expect(changedBySentence(['title', 'priority', 'due_date'], { title: 'Ada', priority: 'Ada', due_date: 'Bob' }, label))
+      .toBe('Ada changed the title and priority; Bob changed the due date');
+    expect(changedBySentence(['description'], {}, label)).toBe('Someone else changed the description');
   });
 });

@@ -75,3 +75,21 @@ export function settle(draft: Draft, conflicts: Conflicts, f: DraftField, take: 
 export function isDirty(base: Draft, draft: Draft): boolean {
   return DRAFT_FIELDS.some((f) => touched(base, draft, f));
 }
+
+/** Who made a change the dialog shows: their name, "You (elsewhere)" for one's own other window, or "Someone else" when the server did not say. */
+export function whoChanged(actor: { id: string; name: string } | undefined, meId?: string): string {
+  if (!actor) return 'Someone else';
+  if (meId && actor.id === meId) return 'You (in another window)';
+  return actor.name.trim() || 'Someone else';
+}
+
+/** "Ada changed the title and priority; Someone else changed the due date", fields grouped by who changed them. */
+export function changedBySentence(fields: DraftField[], by: Partial<Record<DraftField, string>>, label: (f: DraftField) => string): string {
+  const groups = new Map<string, string[]>();
+  for (const f of fields) {
+    const who = by[f] ?? 'Someone else';
+    groups.set(who, [...(groups.get(who) ?? []), label(f)]);
+  }
+  const list = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+  return [...groups].map(([who, labels]) => `${who} changed the ${list(labels)}`).join('; ');
+}

@@ -4,6 +4,7 @@ import type { Member, Role, User } from '../api/types';
 import { ROLES } from '../api/types';
 import { Avatar } from '../ui/Avatar';
 import { Dialog, Icon } from '../ui/Dialog';
+import { InvitationsPanel } from './InvitationsPanel';
 import { roleLabel } from './ProjectsPage';
 
 export function MembersPanel({
@@ -137,6 +138,7 @@ export function MembersPanel({
           <p className="hint">They need an account already. Maintainers can add members; owners can add anyone.</p>
         </form>
       )}
+      <InvitationsPanel projectId={projectId} myRole={myRole} notify={notify} refreshKey={members.map((m) => m.user_id).join()} />
       <ul className="member-list card" data-testid="member-list">
         {sorted.map((m) => (
           <li key={m.user_id} className="member" data-testid={`member-${m.user_id}`} data-email={m.email}>

@@ -43,6 +43,11 @@ bool allowed(Role actor, Action action, std::optional<Role> target, std::optiona
     case Action::add_member:
       // A MAINTAINER brings in MEMBERs only; OWNERs may grant any role.
       return owner || (maintainer && new_role == Role::member);
+    case Action::manage_invitations:
+      return owner || maintainer;
+    case Action::invite:
+      // As adding a member, except that no link makes an OWNER.
+      return new_role != Role::owner && allowed(actor, Action::add_member, std::nullopt, new_role);
     case Action::change_role:
       return owner;
     case Action::remove_member:

@@ -19,6 +19,8 @@ enum class Action {
   change_role,      // target's current role and the new role given
   remove_member,    // target's role given
   transfer_ownership,
+  manage_invitations,  // list and revoke invitation links, and create them (with `invite`)
+  invite,              // create an invitation link giving the new role given
   manage_columns,   // board structure
   edit_tasks,       // create, update, move, delete tasks
   post_message,

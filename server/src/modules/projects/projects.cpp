@@ -74,10 +74,6 @@ awaitable<Scope> ProjectsService::scope(http::Request& req, Action action) {
   co_return s;
 }
 
-awaitable<Role> ProjectsService::role_in(db::Transaction& tx, const Scope& scope) {
-  co_return role_from(co_await tx.query(sql::role_of, scope.project_id, scope.user_id));
-}
-
 awaitable<void> ProjectsService::lock(db::Transaction& tx, Scope& scope, Action action, ProjectLock mode) {
   auto locked = co_await tx.query(mode == ProjectLock::membership ? sql::lock_project : sql::lock_project_content,
                                   scope.project_id);
@@ -88,7 +84,10 @@ awaitable<void> ProjectsService::lock(db::Transaction& tx, Scope& scope, Action 
 }
 
 awaitable<void> ProjectsService::confirm(db::Transaction& tx, Scope& scope, Action action) {
-  scope.role = co_await role_in(tx, scope);
+  // The name comes with the role, for the `actor` of the events this write publishes.
+  auto r = co_await tx.query(sql::role_and_name_of, scope.project_id, scope.user_id);
+  scope.role = role_from(r);
+  scope.user_name = r.get(0, "name");
   check_allowed(scope.role, action);
 }
 
@@ -326,6 +325,7 @@ awaitable<void> ProjectsService::drop_member(Scope& scope, const std::string& ta
     bj::object ev{{"type", "tasks.unassigned"},
                   {"room", channels::project_room(project_id)},
                   {"seq", seq},
+                  {"actor", bj::object{{"id", scope.user_id}, {"name", scope.user_name}}},
                   {"data", bj::object{{"user_id", target_id}, {"task_ids", std::move(task_ids)}}}};
     board_event.publish(co_await asio::this_coro::executor, channels::project_tasks(project_id), bj::serialize(ev));
   }

@@ -21,6 +21,7 @@ struct Scope {
   std::string project_id;  // canonical: a lower-case UUID (use it for SQL, rooms and channels)
   std::string user_id;     // the caller
   Role role;               // the caller's role; re-read under the lock by lock() and confirm()
+  std::string user_name;   // the caller's users.name, read with the role by lock() and confirm()
 };
 
 // How a write holds its project. `membership` (FOR UPDATE) for changes of the project and its
@@ -54,6 +55,11 @@ class ProjectsService {
   // As require_member, then 403 unless the policy allows `action`.
   awaitable<Role> require(const std::string& project_id, const std::string& user_id, Action action);
 
+  // Tells the project's room that a membership changed:
+  // `kind` is member.added, member.updated, member.removed or project.deleted.
+  awaitable<void> publish_membership(const std::string& project_id, std::string_view kind,
+                                     const std::string& user_id);
+
   void register_routes(http::Router& router);
 
  private:
@@ -69,9 +75,6 @@ class ProjectsService {
   awaitable<http::Response> leave(http::Request& req);
   awaitable<http::Response> transfer(http::Request& req);
   awaitable<void> drop_member(Scope& scope, const std::string& target_id);
-  awaitable<Role> role_in(db::Transaction& tx, const Scope& scope);
-  awaitable<void> publish_membership(const std::string& project_id, std::string_view kind,
-                                     const std::string& user_id);
 
   std::shared_ptr<db::Pool> pool_;
   std::shared_ptr<bus::Bus> bus_;

@@ -12,6 +12,12 @@ namespace collabdev::projects::sql {
 inline constexpr db::Statement role_of{
     "projects_role_of", "SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2"};
 
+// The role read again under the lock, with the caller's name for the events of the write.
+inline constexpr db::Statement role_and_name_of{
+    "projects_role_and_name_of",
+    "SELECT m.role, u.name FROM project_members m JOIN users u ON u.id = m.user_id "
+    "WHERE m.project_id = $1 AND m.user_id = $2"};
+
 inline constexpr db::Statement insert_project{
     "projects_insert",
     "INSERT INTO projects AS p (name, description, created_by) VALUES ($1, $2, $3) RETURNING " COLLABDEV_PROJECT_COLUMNS};

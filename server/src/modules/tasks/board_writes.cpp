@@ -2,6 +2,8 @@
 // queueing the event in board order), the service's construction and its routes.
 #include <string>
 
+#include <boost/json.hpp>
+
 #include "bus/channels.hpp"
 #include "modules/tasks/queries.hpp"
 #include "modules/tasks/tasks.hpp"
@@ -22,19 +24,27 @@ awaitable<std::int64_t> TasksService::begin_board_write(db::Transaction& tx, pro
   co_return r.get_int(0, "board_seq");
 }
 
-awaitable<void> TasksService::commit_board_write(db::Transaction& tx, const std::string& project_id,
+awaitable<void> TasksService::commit_board_write(db::Transaction& tx, const projects::Scope& scope,
                                                  std::string_view type, std::int64_t seq, std::string_view data,
                                                  std::string_view extra) {
-  // Built as text: type and room are ours (the id is canonical) and data is PostgreSQL's JSON.
+  // Built as text: type and room are ours (the id is canonical), data is PostgreSQL's JSON and
+  // the actor's name is escaped by the JSON serializer.
+  const auto& project_id = scope.project_id;
+  const auto actor_name = boost::json::serialize(boost::json::string(scope.user_name));
   const auto room = channels::project_room(project_id);
   std::string envelope;
-  envelope.reserve(data.size() + extra.size() + room.size() + 64);
+  envelope.reserve(data.size() + extra.size() + room.size() + actor_name.size() + 128);
   envelope += "{\"type\":\"";
   envelope += type;
   envelope += "\",\"room\":\"";
   envelope += room;
   envelope += "\",\"seq\":";
   envelope += std::to_string(seq);
+  envelope += ",\"actor\":{\"id\":\"";
+  envelope += scope.user_id;
+  envelope += "\",\"name\":";
+  envelope += actor_name;
+  envelope += "}";
   envelope += ",\"data\":";
   envelope += data;
   envelope += extra;

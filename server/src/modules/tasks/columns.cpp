@@ -42,7 +42,7 @@ awaitable<http::Response> TasksService::create_column(http::Request& req) {
   }
   auto r = co_await tx.query(sql::insert_column, project_id, *name, status.value_or("TODO"));
   const std::string column(r.get(0, "col"));
-  co_await commit_board_write(tx, project_id, "column.created", seq, column);
+  co_await commit_board_write(tx, scope, "column.created", seq, column);
   co_return json_text(column, 201);
 }
 
@@ -75,7 +75,7 @@ awaitable<http::Response> TasksService::update_column(http::Request& req) {
     co_await tx.query(sql::follow_column_status, column_id, *status.value);
   }
   const std::string column(r.get(0, "col"));
-  co_await commit_board_write(tx, project_id, "column.updated", seq, column);
+  co_await commit_board_write(tx, scope, "column.updated", seq, column);
   co_return json_text(column);
 }
 
@@ -95,7 +95,7 @@ awaitable<http::Response> TasksService::move_column(http::Request& req) {
   }
   co_await tx.query(sql::reorder_columns, project_id, column_id, *index);
   auto r = co_await tx.query(sql::list_columns, project_id);
-  co_await commit_board_write(tx, project_id, "columns.reordered", seq,
+  co_await commit_board_write(tx, scope, "columns.reordered", seq,
                               "{\"items\":" + std::string(r.get(0, "items")) + "}");
   const auto page = page_json(r.get(0, "items"));
   co_return json_text(page);
@@ -137,7 +137,7 @@ awaitable<http::Response> TasksService::delete_column(http::Request& req) {
   co_await tx.query(sql::compact_columns, project_id);
   const std::string extra = ",\"moved_tasks_to\":" + (move_to ? "\"" + *move_to + "\"" : std::string("null")) +
                             ",\"moved_tasks\":" + std::to_string(moved);
-  co_await commit_board_write(tx, project_id, "column.deleted", seq, r.get(0, "col"), extra);
+  co_await commit_board_write(tx, scope, "column.deleted", seq, r.get(0, "col"), extra);
   co_return http::Response::no_content();
 }
 

@@ -144,7 +144,7 @@ awaitable<http::Response> TasksService::create_task(http::Request& req) {
   auto r = co_await tx.query(sql::insert_task, project_id, column, *title, description.value, status, assignee.value,
                              due_date.value, priority.value, scope.user_id, at.position);
   const std::string echo = request_id ? ",\"client_request_id\":\"" + *request_id + "\"" : std::string();
-  co_await commit_board_write(tx, project_id, "task.created", seq, r.get(0, "task"), echo);
+  co_await commit_board_write(tx, scope, "task.created", seq, r.get(0, "task"), echo);
   auto res = task_response(r, 201);
   if (request_id) {
     auto task = std::string(r.get(0, "task"));
@@ -205,7 +205,7 @@ awaitable<http::Response> TasksService::update_task(http::Request& req) {
   auto r = co_await tx.query(sql::update_task, task_id, title.present, title.value, description.present,
                              description.value, assignee.present, assignee.value, due_date.present, due_date.value,
                              priority.present, priority.value);
-  co_await commit_board_write(tx, project_id, "task.updated", seq, r.get(0, "task"));
+  co_await commit_board_write(tx, scope, "task.updated", seq, r.get(0, "task"));
   co_return task_response(r);
 }
 
@@ -239,7 +239,7 @@ awaitable<http::Response> TasksService::move_task(http::Request& req) {
   if (at.renumbered) {
     extra += ",\"renumbered\":true";
   }
-  co_await commit_board_write(tx, project_id, "task.moved", seq, r.get(0, "task"), extra);
+  co_await commit_board_write(tx, scope, "task.moved", seq, r.get(0, "task"), extra);
   co_return task_response(r);
 }
 
@@ -252,7 +252,7 @@ awaitable<http::Response> TasksService::delete_task(http::Request& req) {
   const auto seq = co_await begin_board_write(tx, scope, Action::edit_tasks);
   auto current = co_await locked_task(tx, task_id, project_id, expected);
   co_await tx.query(sql::delete_task, task_id);
-  co_await commit_board_write(tx, project_id, "task.deleted", seq, current.get(0, "task"));
+  co_await commit_board_write(tx, scope, "task.deleted", seq, current.get(0, "task"));
   co_return http::Response::no_content();
 }
 

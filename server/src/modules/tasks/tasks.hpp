@@ -49,10 +49,10 @@ class TasksService {
   // Every board write starts its transaction here: numbers the write's event (which takes the
   // project's row lock), then reads the caller's role again under that lock.
   awaitable<std::int64_t> begin_board_write(db::Transaction& tx, projects::Scope& scope, projects::Action action);
-  // Commits a board write and queues its event `{type, room, seq, data, ...extra}` in board
-  // order; returns without waiting for the bus. `data` and `extra` are JSON text (extra:
-  // `,"key":value` members or empty).
-  awaitable<void> commit_board_write(db::Transaction& tx, const std::string& project_id, std::string_view type,
+  // Commits a board write and queues its event `{type, room, seq, actor, data, ...extra}` in
+  // board order (actor: the scope's caller, as confirmed by begin_board_write); returns without
+  // waiting for the bus. `data` and `extra` are JSON text (extra: `,"key":value` members or empty).
+  awaitable<void> commit_board_write(db::Transaction& tx, const projects::Scope& scope, std::string_view type,
                                      std::int64_t seq, std::string_view data, std::string_view extra = {});
 
   // The position for a task placed at `index` of a column (at its end when absent or too large),

@@ -24,3 +24,15 @@ TEST(Policy, RoleMatrix) {
   EXPECT_TRUE(allowed(Role::member, Action::edit_tasks));
   EXPECT_FALSE(allowed(Role::member, Action::manage_columns));
 }
+
+TEST(Policy, InvitationLinksNeverMakeAnOwner) {
+  EXPECT_TRUE(allowed(Role::owner, Action::manage_invitations));
+  EXPECT_TRUE(allowed(Role::maintainer, Action::manage_invitations));
+  EXPECT_FALSE(allowed(Role::member, Action::manage_invitations));
+  EXPECT_TRUE(allowed(Role::owner, Action::invite, std::nullopt, Role::maintainer));
+  EXPECT_TRUE(allowed(Role::owner, Action::invite, std::nullopt, Role::member));
+  EXPECT_FALSE(allowed(Role::owner, Action::invite, std::nullopt, Role::owner));
+  EXPECT_TRUE(allowed(Role::maintainer, Action::invite, std::nullopt, Role::member));
+  EXPECT_FALSE(allowed(Role::maintainer, Action::invite, std::nullopt, Role::maintainer));
+  EXPECT_FALSE(allowed(Role::member, Action::invite, std::nullopt, Role::member));
+}
