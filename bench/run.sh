@@ -116,7 +116,10 @@ log "starting PostgreSQL on $pg_port and Redis on $redis_port (.var/bench)"
 BENCH_PG_PORT=$pg_port BENCH_REDIS_PORT=$redis_port bench/services.sh start
 
 start_collabdev() {  # name port redis_url
+  # Every load client connects from 127.0.0.1: lift the per-address caps meant for real clients.
   DATABASE_URL=$db_url REDIS_URL=$3 COLLABDEV_THREADS=$threads LOG_LEVEL=warn \
+    COLLABDEV_WS_MAX_PER_ADDRESS=1000000 COLLABDEV_WS_MAX_CONNECTIONS=1000000 \
+    COLLABDEV_REGISTRATIONS_PER_ADDRESS=1000000 \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} "$server_bin" serve --listen "127.0.0.1:$2" >"$out/$1.log" 2>&1 &
   last_pid=$!
   started+=("$last_pid")
