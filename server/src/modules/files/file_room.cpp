@@ -8,6 +8,7 @@
 
 #include "bus/channels.hpp"
 #include "core/problem.hpp"
+#include "modules/presence/project_room.hpp"
 
 namespace collabdev::files {
 
@@ -195,27 +196,7 @@ std::optional<realtime::Revocation> membership_revocation(std::string_view, cons
   if (!members_channel_project(m.channel)) {
     return std::nullopt;
   }
-  boost::system::error_code ec;
-  auto v = bj::parse(*m.payload, ec);
-  if (ec || !v.is_object()) {
-    return std::nullopt;
-  }
-  const auto& o = v.as_object();
-  const auto* type = o.if_contains("type");
-  const auto* data = o.if_contains("data");
-  if (type == nullptr || !type->is_string() || data == nullptr || !data->is_object()) {
-    return std::nullopt;
-  }
-  const auto* user = data->as_object().if_contains("user_id");
-  const bool removed = type->get_string() == "member.removed";
-  const bool deleted = type->get_string() == "project.deleted";
-  if (user == nullptr || !user->is_string() || (!removed && !deleted)) {
-    return std::nullopt;
-  }
-  realtime::Revocation r;
-  r.user_ids.emplace_back(user->get_string());
-  r.reason = deleted ? "project deleted" : "removed from project";
-  return r;
+  return presence::revocation_of_membership_event(m);
 }
 
 }  // namespace

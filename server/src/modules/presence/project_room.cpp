@@ -15,11 +15,20 @@ constexpr db::Statement user_profile_query{"presence_user_profile",
 
 constexpr auto typing_interval = std::chrono::seconds(3);
 
-// `member.removed` and `project.deleted` on the membership channel: {type, data: {user_id}}.
+// The project room's own membership channel.
 std::optional<realtime::Revocation> membership_revocation(std::string_view id, const bus::Message& m) {
   if (m.channel != channels::project_members(id)) {
     return std::nullopt;
   }
+  return revocation_of_membership_event(m);
+}
+
+bj::value typing_data(const std::string& user) { return bj::object{{"user_id", user}}; }
+
+}  // namespace
+
+// `member.removed` and `project.deleted` as the projects module publishes them: {type, data: {user_id}}.
+std::optional<realtime::Revocation> revocation_of_membership_event(const bus::Message& m) {
   boost::system::error_code ec;
   auto v = bj::parse(*m.payload, ec);
   if (ec || !v.is_object()) {
@@ -42,10 +51,6 @@ std::optional<realtime::Revocation> membership_revocation(std::string_view id, c
   r.reason = deleted ? "project deleted" : "removed from project";
   return r;
 }
-
-bj::value typing_data(const std::string& user) { return bj::object{{"user_id", user}}; }
-
-}  // namespace
 
 realtime::RoomKind project_room(std::shared_ptr<bus::Bus> bus, projects::ProjectsService& projects) {
   realtime::RoomKind kind;

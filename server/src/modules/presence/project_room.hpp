@@ -4,6 +4,7 @@
 // `project.deleted` take the user concerned out; clients may send `typing` (one per 3 s per
 // user and project). Registered by main.
 #include <memory>
+#include <optional>
 
 #include <boost/json/object.hpp>
 
@@ -13,6 +14,10 @@
 #include "realtime/room_kind.hpp"
 
 namespace collabdev::presence {
+
+// Who a membership event of a project (`member.removed`, `project.deleted`) takes out, and why.
+// Every room kind whose rooms belong to a project revokes on these.
+std::optional<realtime::Revocation> revocation_of_membership_event(const bus::Message& message);
 
 realtime::RoomKind project_room(std::shared_ptr<bus::Bus> bus, projects::ProjectsService& projects);
 
