@@ -32,7 +32,7 @@ awaitable<http::Response> TasksService::create_column(http::Request& req) {
   json::Fields f(body);
   f.only({"name", "status"});
   auto name = f.string("name", {.min = 1, .max = max_column_name});
-  auto status = f.one_of("status", {"TODO", "IN_PROGRESS", "DONE"}, false);
+  auto status = f.one_of("status", task_statuses, false);
   forbid_null(f, body, "status");
   f.check();
   auto tx = co_await pool_->begin();
@@ -54,7 +54,7 @@ awaitable<http::Response> TasksService::update_column(http::Request& req) {
   json::Fields f(body);
   f.only({"name", "status"});
   auto name = f.string_patch("name", {.required = false, .min = 1, .max = max_column_name});
-  auto status = f.one_of_patch("status", {"TODO", "IN_PROGRESS", "DONE"});
+  auto status = f.one_of_patch("status", task_statuses);
   forbid_null(f, body, "status");
   f.check();
   if (!name.present && !status.present) {

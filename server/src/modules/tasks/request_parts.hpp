@@ -2,6 +2,7 @@
 // What the board's handlers share: ids and versions read from a request, and responses made of
 // the JSON that PostgreSQL rendered (passed through as text, never parsed and re-serialised).
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@
 namespace collabdev::tasks {
 
 inline constexpr std::int64_t max_version = 2147483647;  // tasks.version is an integer
+
+// The values the schema allows (ck_tasks_status, ck_task_columns_status, ck_tasks_priority).
+inline const std::initializer_list<std::string_view> task_statuses = {"TODO", "IN_PROGRESS", "DONE"};
+inline const std::initializer_list<std::string_view> task_priorities = {"LOW", "MEDIUM", "HIGH"};
 
 // Canonical ids from the path; a malformed one is 404 like a missing one.
 std::string column_id_of(const http::Request& req);

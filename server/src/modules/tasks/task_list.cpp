@@ -132,11 +132,11 @@ awaitable<http::Response> TasksService::list_tasks(http::Request& req) {
   }
   std::optional<std::string> statuses;
   if (auto v = param("status")) {
-    statuses = enum_list(*v, "status", {"TODO", "IN_PROGRESS", "DONE"}, errors);
+    statuses = enum_list(*v, "status", task_statuses, errors);
   }
   std::optional<std::string> priorities;
   if (auto v = param("priority")) {
-    priorities = enum_list(*v, "priority", {"LOW", "MEDIUM", "HIGH"}, errors);
+    priorities = enum_list(*v, "priority", task_priorities, errors);
   }
   std::optional<std::string> due_before;
   if (auto v = param("due_before")) {

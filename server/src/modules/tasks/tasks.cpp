@@ -113,7 +113,7 @@ awaitable<http::Response> TasksService::create_task(http::Request& req) {
   auto column_id = f.uuid("column_id", false);
   auto assignee = f.uuid_patch("assignee_id");
   auto due_date = f.date_patch("due_date");
-  auto priority = f.one_of_patch("priority", {"LOW", "MEDIUM", "HIGH"});
+  auto priority = f.one_of_patch("priority", task_priorities);
   f.check();
 
   auto tx = co_await pool_->begin();
@@ -184,7 +184,7 @@ awaitable<http::Response> TasksService::update_task(http::Request& req) {
       f.string_patch("description", {.required = false, .max = max_description, .trim = false, .nullable = true});
   auto assignee = f.uuid_patch("assignee_id");
   auto due_date = f.date_patch("due_date");
-  auto priority = f.one_of_patch("priority", {"LOW", "MEDIUM", "HIGH"});
+  auto priority = f.one_of_patch("priority", task_priorities);
   const auto expected = expected_version(req, &f);
   f.check();
 
