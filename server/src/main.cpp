@@ -25,6 +25,7 @@
 #include "modules/files/files.hpp"
 #include "modules/presence/presence.hpp"
 #include "modules/presence/project_room.hpp"
+#include "modules/presence/user_room.hpp"
 #include "modules/projects/invitations.hpp"
 #include "modules/projects/projects.hpp"
 #include "modules/tasks/tasks.hpp"
@@ -137,6 +138,7 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   gateway_services.profile = [pool](std::string user_id) { return presence::user_profile(*pool, std::move(user_id)); };
   m.gateway = std::make_unique<realtime::Gateway>(ioc, bus, std::move(gateway_services), gateway_options);
   m.gateway->register_room_kind(presence::project_room(bus, *m.projects));
+  m.gateway->register_room_kind(presence::user_room());
   m.gateway->register_room_kind(files::file_room(pool, bus, *m.files, *m.projects));
 
   m.chat = std::make_unique<chat::ChatService>(pool, bus, *m.auth, *m.projects);

@@ -91,6 +91,10 @@ describe('two users collaborate on a project', { skip: BASE ? false : 'E2E_BASE_
     await a.getByTestId('new-project').click();
     await a.getByTestId('new-project-name').fill(projectName);
     await snap(a, 'a-new-project-dialog');
+    // Escape with a name typed asks first; keeping on editing keeps the text.
+    await a.keyboard.press('Escape');
+    await a.getByTestId('new-project-keep-editing').click();
+    assert.equal(await a.getByTestId('new-project-name').inputValue(), projectName);
     await a.getByTestId('new-project-submit').click();
     await a.waitForURL(/\/projects\/[0-9a-f-]{36}$/, { timeout: WAIT });
     projectId = a.url().split('/').pop();
@@ -100,6 +104,10 @@ describe('two users collaborate on a project', { skip: BASE ? false : 'E2E_BASE_
 
   test('A adds B as a member', async () => {
     assert.ok(projectId, 'the project exists');
+    // B already has the projects list open: the new project appears there without a reload.
+    await b.goto(`${BASE}/projects`);
+    await b.getByRole('heading', { name: 'Projects', exact: true }).waitFor({ timeout: WAIT });
+    assert.equal(await b.getByTestId(`project-card-${projectId}`).count(), 0);
     await a.getByTestId('tab-members').click();
     await a.getByTestId('add-member-email').fill(bob.email);
     await a.getByTestId('add-member-submit').click();
@@ -107,9 +115,8 @@ describe('two users collaborate on a project', { skip: BASE ? false : 'E2E_BASE_
     await snap(a, 'a-members-with-b');
   });
 
-  test('B sees the project', async () => {
+  test('B sees the project appear live', async () => {
     assert.ok(projectId, 'the project exists');
-    await b.goto(`${BASE}/projects`);
     const link = b.getByTestId(`project-card-${projectId}`);
     await link.waitFor({ timeout: WAIT });
     await snap(b, 'b-projects-list');
@@ -218,6 +225,8 @@ describe('two users collaborate on a project', { skip: BASE ? false : 'E2E_BASE_
     await a.getByTestId(`member-${bobId}`).getByTestId('member-remove').click();
     await a.getByTestId('confirm-remove-member').click();
     await a.getByTestId(`member-${bobId}`).waitFor({ state: 'detached', timeout: WAIT });
+    // Focus stays in the member list, not on the page's start.
+    await a.waitForFunction(() => !!document.activeElement?.closest('[data-testid="member-list"]'), null, { timeout: WAIT });
     await snap(a, 'a-removed-b');
     // B is on the project page and is taken out of it without doing anything.
     await b.waitForURL(`${BASE}/projects`, { timeout: 5000 });

@@ -121,6 +121,19 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     await axe(a, 'projects');
   });
 
+  test('renaming a project and dropping the change asks first', async () => {
+    await a.getByTestId(`project-card-${projectId}`).getByTestId('rename-project').click();
+    await a.getByTestId('rename-project-name').fill(`${projectName} (draft)`);
+    await a.getByTestId('rename-project-cancel').click();
+    await a.getByTestId('rename-project-discard').click();
+    await a.getByTestId('rename-project-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await a.getByTestId(`project-card-${projectId}`).getAttribute('data-project-name'), projectName);
+    // Unchanged, it closes at once.
+    await a.getByTestId(`project-card-${projectId}`).getByTestId('rename-project').click();
+    await a.keyboard.press('Escape');
+    await a.getByTestId('rename-project-dialog').waitFor({ state: 'hidden' });
+  });
+
   test('the shell names the project, every section, and the tab title follows', async () => {
     await a.goto(`${BASE}/projects/${projectId}`);
     await a.getByTestId('project-description').filter({ hasText: description }).waitFor();

@@ -19,6 +19,7 @@ inline std::string project_room(std::string_view project_id) { return join("proj
 inline std::string file_room(std::string_view file_id) { return join("file:", file_id); }
 inline std::string page_room(std::string_view page_id) { return join("page:", page_id); }
 inline std::string call_room(std::string_view call_id) { return join("call:", call_id); }
+inline std::string user_room(std::string_view user_id) { return join("user:", user_id); }
 
 // Pub/sub channels of the seed: ws:project:<id>:tasks, ws:project:<id>:chat,
 // ws:file:<id>:edits, ws:page:<id>:edits, ws:call:<id>:signal.
@@ -28,6 +29,9 @@ inline std::string project_chat(std::string_view project_id) { return join("ws:p
 inline std::string project_members(std::string_view project_id) {
   return join("ws:project:", project_id, ":members");
 }
+// A user's memberships in every project, for their own `user:<id>` room: the same events as
+// project_members, each also sent here for the user it concerns.
+inline std::string user_projects(std::string_view user_id) { return join("ws:user:", user_id, ":projects"); }
 // The file tree of a project (file.created, file.renamed, file.deleted).
 inline std::string project_files(std::string_view project_id) { return join("ws:project:", project_id, ":files"); }
 inline std::string file_edits(std::string_view file_id) { return join("ws:file:", file_id, ":edits"); }

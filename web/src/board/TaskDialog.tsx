@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Member, Priority, Task, TaskInput } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Dialog, Icon } from '../ui/Dialog';
+import { DiscardBar, useDiscardGuard } from '../ui/DiscardGuard';
 import type { BoardColumnState } from './boardState';
 import type { Actor } from './boardState';
 import { changedBySentence, draftOf, isDirty, mergeRemote, settle, whoChanged, type Conflicts, type Draft, type DraftField } from './taskMerge';
@@ -63,7 +64,6 @@ export function TaskDialog({
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [confirmClose, setConfirmClose] = useState(false);
   const deletingRef = useRef(false);
 
   // A new task opened: start from its live copy.
@@ -76,7 +76,7 @@ export function TaskDialog({
     setChangers({});
     setGone(false);
     setConfirmDelete(false);
-    setConfirmClose(false);
+    closeGuard.reset();
     deletingRef.current = false;
   }, [taskId]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -110,13 +110,8 @@ export function TaskDialog({
   const open = taskId !== null && draft !== null;
   const conflictFields = Object.keys(conflicts) as DraftField[];
 
-  function requestClose() {
-    if (dirty && !confirmClose) {
-      setConfirmClose(true);
-      return;
-    }
-    onClose();
-  }
+  const closeGuard = useDiscardGuard(dirty, onClose);
+  const requestClose = closeGuard.requestClose;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -130,7 +125,7 @@ export function TaskDialog({
   }
   const set = (k: DraftField) => (e: { target: { value: string } }) => {
     setDraft((d) => (d ? { ...d, [k]: e.target.value } : d));
-    setConfirmClose(false);
+    closeGuard.reset();
   };
   const nameOf = (f: DraftField, v: string): string => {
     if (!v) return f === 'assignee_id' ? 'Unassigned' : 'empty';
@@ -218,17 +213,8 @@ export function TaskDialog({
               </select>
             </label>
           </div>
-          {confirmClose ? (
-            <div className="form-actions split" role="alert">
-              <span className="confirm">You have unsaved changes.</span>
-              <span className="spacer" />
-              <button type="button" className="btn" autoFocus onClick={() => setConfirmClose(false)} data-testid="task-keep-editing">
-                Keep editing
-              </button>
-              <button type="button" className="btn btn-danger" onClick={onClose} data-testid="task-discard">
-                Discard changes
-              </button>
-            </div>
+          {closeGuard.asking ? (
+            <DiscardBar guard={closeGuard} onDiscard={onClose} testIdPrefix="task" />
           ) : (
             <div className="form-actions split">
               {gone ? null : confirmDelete ? (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError } from '../api/client';
 import type { Member, Role, User } from '../api/types';
 import { ROLES } from '../api/types';
@@ -110,6 +110,18 @@ export function MembersPanel({
     if (isOwner) return true;
     return myRole === 'MAINTAINER' && m.role === 'MEMBER';
   }
+  const listRef = useRef<HTMLUListElement>(null);
+  // After a removal, focus stays in the list: on the next person's row (or the previous one, or the
+  // list itself when it is empty), not on the page's start where the closed dialog would leave it.
+  function focusAfterRemoving(m: Member) {
+    const i = sorted.findIndex((x) => x.user_id === m.user_id);
+    const neighbour = sorted[i + 1] ?? sorted[i - 1];
+    requestAnimationFrame(() => {
+      const row = neighbour && listRef.current?.querySelector<HTMLElement>(`[data-testid="member-${neighbour.user_id}"]`);
+      const target = row?.querySelector<HTMLElement>('button, select') ?? listRef.current;
+      target?.focus();
+    });
+  }
   const sorted = [...members].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.name.localeCompare(b.name));
 
   return (
@@ -139,7 +151,7 @@ export function MembersPanel({
         </form>
       )}
       <InvitationsPanel projectId={projectId} myRole={myRole} notify={notify} refreshKey={members.map((m) => m.user_id).join()} />
-      <ul className="member-list card" data-testid="member-list">
+      <ul className="member-list card" data-testid="member-list" ref={listRef} tabIndex={-1} aria-label="Members">
         {sorted.map((m) => (
           <li key={m.user_id} className="member" data-testid={`member-${m.user_id}`} data-email={m.email}>
             <Avatar id={m.user_id} name={m.name} url={m.avatar_url} size={34} />
@@ -244,7 +256,10 @@ export function MembersPanel({
             className="btn btn-danger"
             data-testid="confirm-remove-member"
             onClick={() => {
-              if (removing) void remove(removing);
+              if (removing) {
+                void remove(removing);
+                focusAfterRemoving(removing);
+              }
               setRemoving(null);
             }}
           >

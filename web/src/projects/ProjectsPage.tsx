@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError } from '../api/client';
 import type { Project } from '../api/types';
+import { useMe } from '../auth/AuthContext';
+import { realtime } from '../realtime/client';
 import { linkHandler, navigate } from '../router';
 import { Dialog, Icon } from '../ui/Dialog';
+import { DiscardBar, useDiscardGuard } from '../ui/DiscardGuard';
 import { useToast } from '../ui/Toasts';
 
 export function ProjectsPage() {
@@ -27,17 +30,27 @@ export function ProjectsPage() {
     }
   }, [toast]);
 
+  const me = useMe();
   useEffect(() => {
+    // The user's own room carries their memberships: being added to a project, a role change,
+    // a removal or a deleted project refreshes the list at once, from any instance. Focus
+    // refreshes too, for what happened while the socket was down.
+    const unsubscribe = realtime().subscribe(`user:${me.id}`, {
+      onEvent(ev) {
+        if (ev.type.startsWith('member.') || ev.type === 'project.deleted') void load();
+      },
+      onSubscribed(resumed) {
+        if (resumed) void load(); // events may have been missed while the socket was down
+      },
+    });
     void load();
-    // Being added to a project is not pushed to the client: refresh on focus and now and then.
     const onFocus = () => void load();
     window.addEventListener('focus', onFocus);
-    const t = setInterval(() => void load(), 15000);
     return () => {
+      unsubscribe();
       window.removeEventListener('focus', onFocus);
-      clearInterval(t);
     };
-  }, [load]);
+  }, [load, me.id]);
 
   async function rename(p: Project, name: string) {
     const before = projects;
@@ -159,12 +172,15 @@ function CreateProjectDialog({ open, onClose, onCreated }: { open: boolean; onCl
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [busy, setBusy] = useState(false);
+  const guard = useDiscardGuard(name.trim() !== '' || description.trim() !== '', onClose);
+  const { reset } = guard;
   useEffect(() => {
     if (open) {
       setName('');
       setDescription('');
+      reset();
     }
-  }, [open]);
+  }, [open, reset]);
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return;
@@ -179,7 +195,7 @@ function CreateProjectDialog({ open, onClose, onCreated }: { open: boolean; onCl
     }
   }
   return (
-    <Dialog open={open} title="New project" onClose={onClose} testId="new-project-dialog">
+    <Dialog open={open} title="New project" onClose={guard.requestClose} testId="new-project-dialog">
       <form className="form" onSubmit={submit}>
         <label>
           Name
@@ -189,12 +205,16 @@ function CreateProjectDialog({ open, onClose, onCreated }: { open: boolean; onCl
           Description <span className="hint">optional</span>
           <textarea rows={3} maxLength={10000} value={description} onChange={(e) => setDescription(e.target.value)} />
         </label>
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button className="btn btn-primary" disabled={busy || !name.trim()} data-testid="new-project-submit">
-            Create project
-          </button>
-        </div>
+        {guard.asking ? (
+          <DiscardBar guard={guard} onDiscard={onClose} testIdPrefix="new-project" />
+        ) : (
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={guard.requestClose} data-testid="new-project-cancel">Cancel</button>
+            <button className="btn btn-primary" disabled={busy || !name.trim()} data-testid="new-project-submit">
+              Create project
+            </button>
+          </div>
+        )}
       </form>
     </Dialog>
   );
@@ -202,9 +222,14 @@ function CreateProjectDialog({ open, onClose, onCreated }: { open: boolean; onCl
 
 function RenameDialog({ project, onClose, onSave }: { project: Project | null; onClose: () => void; onSave: (name: string) => void }) {
   const [name, setName] = useState('');
-  useEffect(() => setName(project?.name ?? ''), [project]);
+  const guard = useDiscardGuard(project !== null && name.trim() !== project.name, onClose);
+  const { reset } = guard;
+  useEffect(() => {
+    setName(project?.name ?? '');
+    reset();
+  }, [project, reset]);
   return (
-    <Dialog open={project !== null} title="Rename project" onClose={onClose} testId="rename-project-dialog">
+    <Dialog open={project !== null} title="Rename project" onClose={guard.requestClose} testId="rename-project-dialog">
       <form
         className="form"
         onSubmit={(e) => {
@@ -216,10 +241,14 @@ function RenameDialog({ project, onClose, onSave }: { project: Project | null; o
           Name
           <input autoFocus required maxLength={255} value={name} onChange={(e) => setName(e.target.value)} data-testid="rename-project-name" />
         </label>
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button className="btn btn-primary" disabled={!name.trim()} data-testid="rename-project-submit">Save</button>
-        </div>
+        {guard.asking ? (
+          <DiscardBar guard={guard} onDiscard={onClose} testIdPrefix="rename-project" />
+        ) : (
+          <div className="form-actions">
+            <button type="button" className="btn" onClick={guard.requestClose} data-testid="rename-project-cancel">Cancel</button>
+            <button className="btn btn-primary" disabled={!name.trim()} data-testid="rename-project-submit">Save</button>
+          </div>
+        )}
       </form>
     </Dialog>
   );

@@ -111,6 +111,11 @@ awaitable<void> ProjectsService::publish_membership(const std::string& project_i
   if (!co_await bus_->publish(channels::project_members(project_id), bj::serialize(ev))) {
     spdlog::warn("membership event for project {} not published: bus unreachable", project_id);
   }
+  // The same event in the user's own room, where their projects list listens.
+  ev["room"] = channels::user_room(user_id);
+  if (!co_await bus_->publish(channels::user_projects(user_id), bj::serialize(ev))) {
+    spdlog::warn("membership event for user {} not published: bus unreachable", user_id);
+  }
 }
 
 awaitable<http::Response> ProjectsService::create(http::Request& req) {
@@ -240,7 +245,7 @@ awaitable<http::Response> ProjectsService::add_member(http::Request& req) {
   check();
   auto u = co_await tx.query(sql::user_by_email, *email);
   if (u.empty()) {
-    fail(problems::field("email", "no account has this email; ask them to sign up first"));
+    fail(problems::field("email", "belongs to no account: ask them to sign up first"));
   }
   const std::string user_id(u.get(0, "id"));
   auto ins = co_await tx.query(sql::insert_member, scope.project_id, user_id, role_name(role));
