@@ -2,6 +2,7 @@
 // is dragged with the mouse and with the keyboard. Figures are reported (t.diagnostic, and
 // web/e2e/artifacts/board-speed.json), never asserted: timings depend on the machine.
 import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,20 @@ describe(`a board of ${TASKS} tasks`, { skip: BASE ? false : 'E2E_BASE_URL is no
     });
     figures.boardShownMs = Math.round(await page.evaluate(() => performance.now()));
     t.diagnostic(`board of ${TASKS} tasks shown ${figures.boardShownMs} ms after navigation`);
+  });
+
+  test('a long column keeps only the cards near its view in the page', async () => {
+    const column = page.getByTestId('column-tasks-To Do');
+    const rendered = async () => Number(await column.getAttribute('data-rendered'));
+    const inColumn = Math.ceil(TASKS / 3);
+    assert.ok((await rendered()) < Math.min(inColumn, 40), `rendered ${await rendered()} of ${inColumn}`);
+    // Scrolled to its end, the last cards come in and the first go.
+    await column.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.locator(`[data-task-title="Task ${TASKS - 1 - ((TASKS - 1) % 3)}"]`).waitFor();
+    assert.equal(await page.locator('[data-task-title="Task 0"]').count(), 0);
+    assert.ok((await rendered()) < Math.min(inColumn, 40));
+    await column.evaluate((el) => { el.scrollTop = 0; });
+    await page.locator('[data-task-title="Task 0"]').waitFor();
   });
 
   test('dragging with the mouse', async (t) => {

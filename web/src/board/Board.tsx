@@ -13,7 +13,7 @@ import {
   type DragStartEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Member, Task } from '../api/types';
 import { useMe } from '../auth/AuthContext';
@@ -23,7 +23,8 @@ import { useMenuKeys } from '../ui/menu';
 import { useToast } from '../ui/Toasts';
 import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, QuickAdd, STATUS_LABEL, STATUSES } from './BoardControls';
 import { dayOf, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
-import { CardBody, SortableCard } from './Card';
+import { CardBody } from './Card';
+import { ColumnTasks, type ColumnScroller } from './ColumnTasks';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -50,8 +51,6 @@ const boardKeyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
 };
 
 const UNDO_MS = 6000;
-/** How many cards a column renders at first, and how many more each time its end comes into view. */
-const RENDER_STEP = 60;
 
 export function BoardView({
   board,
@@ -154,18 +153,23 @@ export function BoardView({
         });
         return;
       }
-      requestAnimationFrame(() =>
-        document.querySelector(`[data-testid="task-card-${task.id}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
-      );
+      requestAnimationFrame(() => {
+        scrollers.current.get(task.column_id)?.scrollTo(task.id);
+        requestAnimationFrame(() =>
+          document.querySelector(`[data-testid="task-card-${task.id}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
+        );
+      });
     },
     [filter, me.id, today, toast, setFilter],
   );
   const items = dragItems ?? visible;
-  // Long columns render their first cards only, more as they are scrolled (a sentinel at the end):
-  // a drag re-renders every sortable card, so a thousand of them froze the page.
-  const [limits, setLimits] = useState<Record<string, number>>({});
-  const limitOf = (columnId: string) => limits[columnId] ?? RENDER_STEP;
-  const showMore = useCallback((columnId: string) => setLimits((l) => ({ ...l, [columnId]: (l[columnId] ?? RENDER_STEP) + RENDER_STEP })), []);
+  // Columns are windowed (ColumnTasks): a card far down a long column is not in the page until
+  // its column is scrolled to it, which its scroller does.
+  const scrollers = useRef(new Map<string, ColumnScroller>());
+  const registerScroller = useCallback((columnId: string, scroller: ColumnScroller | null) => {
+    if (scroller) scrollers.current.set(columnId, scroller);
+    else scrollers.current.delete(columnId);
+  }, []);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -193,8 +197,8 @@ export function BoardView({
       if (!lists) return lists;
       const src = lists[from]!.filter((id) => id !== a);
       const dst = [...lists[to]!];
-      // Over the column itself: the end of what it shows (the rest of a long column is not rendered).
-      const overIndex = o.startsWith(COLUMN_PREFIX) ? Math.min(dst.length, limitOf(to)) : dst.indexOf(o);
+      // Over the column itself: its end.
+      const overIndex = o.startsWith(COLUMN_PREFIX) ? dst.length : dst.indexOf(o);
       dst.splice(overIndex < 0 ? dst.length : overIndex, 0, a);
       return { ...lists, [from]: src, [to]: dst };
     });
@@ -286,8 +290,8 @@ export function BoardView({
               count={state.columns.length}
               columns={state.columns}
               ids={items[c.id] ?? []}
-              limit={limitOf(c.id)}
-              onShowMore={showMore}
+              activeId={activeId}
+              registerScroller={registerScroller}
               tasks={state.tasks}
               total={c.taskIds.length}
               filtering={filtering}
@@ -356,8 +360,8 @@ function ColumnView({
   today,
   members,
   onAdded,
-  limit,
-  onShowMore,
+  activeId,
+  registerScroller,
 }: {
   column: BoardColumnState;
   index: number;
@@ -375,19 +379,9 @@ function ColumnView({
   today: string;
   members: Member[];
   onAdded: (task: Task | null) => void;
-  limit: number;
-  onShowMore: (columnId: string) => void;
+  activeId: string | null;
+  registerScroller: (columnId: string, scroller: ColumnScroller | null) => void;
 }) {
-  const shown = ids.length > limit ? ids.slice(0, limit) : ids;
-  const sentinel = useRef<HTMLDivElement>(null);
-  const more = ids.length - shown.length;
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!el || more <= 0 || typeof IntersectionObserver !== 'function') return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && onShowMore(column.id), { rootMargin: '200px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [more, column.id, onShowMore]);
   const { setNodeRef, isOver } = useDroppable({ id: COLUMN_PREFIX + column.id });
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(column.name);
@@ -485,23 +479,20 @@ function ColumnView({
           </div>
         )}
       </header>
-      <SortableContext id={column.id} items={shown} strategy={verticalListSortingStrategy}>
-        <div ref={setNodeRef} className="column-tasks" data-testid={`column-tasks-${column.name}`}>
-          {shown.map((id) => {
-            const t = tasks[id];
-            if (!t) return null;
-            return <SortableCard key={id} task={t} member={t.assignee_id ? membersById.get(t.assignee_id) : undefined} onOpen={onOpen} locked={sorted} today={today} />;
-          })}
-          {ids.length === 0 && <p className="column-empty">{filtering && total > 0 ? 'No matching tasks' : 'No tasks'}</p>}
-          {more > 0 && (
-            <div ref={sentinel} className="column-more">
-              <button className="btn btn-ghost btn-sm" onClick={() => onShowMore(column.id)} data-testid="column-show-more">
-                Show {Math.min(more, RENDER_STEP)} more of {more}
-              </button>
-            </div>
-          )}
-        </div>
-      </SortableContext>
+      <ColumnTasks
+        columnId={column.id}
+        columnName={column.name}
+        ids={ids}
+        tasks={tasks}
+        membersById={membersById}
+        onOpen={onOpen}
+        sorted={sorted}
+        today={today}
+        activeId={activeId}
+        droppableRef={setNodeRef}
+        registerScroller={registerScroller}
+        empty={ids.length === 0 ? (filtering && total > 0 ? 'No matching tasks' : 'No tasks') : null}
+      />
       <QuickAdd columnName={column.name} members={members} onAdd={(input) => void board.createTask({ ...input, column_id: column.id }).then(onAdded)} />
       <DeleteColumnDialog
         open={deleting}
