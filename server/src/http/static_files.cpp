@@ -126,9 +126,10 @@ Response StaticFiles::serve(const Request& req) {
   auto file = resolve(req.path);
   bool fallback = false;
   if (!file) {
-    // Client routes (no file extension in the last segment) get the app's index.html.
+    // Client routes get the app's index.html: every address under /projects/ (a file's address
+    // ends with its name, dots included), and any other whose last segment has no extension.
     const auto last = req.path.substr(req.path.rfind('/') + 1);
-    if (last.find('.') == std::string::npos) {
+    if (req.path.starts_with("/projects/") || last.find('.') == std::string::npos) {
       file = resolve("/index.html");
       fallback = true;
     }

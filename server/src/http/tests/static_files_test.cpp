@@ -56,6 +56,16 @@ TEST_F(StaticFilesTest, FallsBackToIndexForClientRoutes) {
   EXPECT_EQ(get("/missing.js").status, 404);
 }
 
+// Everything under /projects/ is the app's, also a file's address whose last segment is its name.
+TEST_F(StaticFilesTest, ProjectAddressesWithDotsAreClientRoutes) {
+  files = std::make_unique<StaticFiles>(root);
+  auto r = get("/projects/123/code/src/app.ts");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<html>app</html>");
+  EXPECT_EQ(get("/projects/123/code/.env").status, 200);
+  EXPECT_EQ(get("/assets/missing-1.js").status, 404);
+}
+
 TEST_F(StaticFilesTest, NeverLeavesTheRoot) {
   files = std::make_unique<StaticFiles>(root);
   EXPECT_NE(get("/../secret.txt").body, "secret");
