@@ -325,6 +325,18 @@ export function FileEditor({
     };
   }, [file.language, file.id, readOnly]);
 
+  // Leaving the page with changes not yet confirmed (offline, say) would lose them: ask first.
+  const unsent = snap.pending > 0 && snap.status !== 'stopped';
+  useEffect(() => {
+    if (!unsent) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsent]);
+
   function follow(userId: string) {
     const next = following === userId ? null : userId;
     setFollowing(next);
