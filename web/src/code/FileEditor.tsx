@@ -20,7 +20,7 @@ import { api, ApiError, NetworkError } from '../api/client';
 import type { FileEntry, User } from '../api/types';
 import { realtime, type Envelope } from '../realtime/client';
 import { Avatar } from '../ui/Avatar';
-import { FileSync, type ChannelError, type FileChannel, type PullAnswer, type SyncSnapshot } from './fileSync';
+import { FileSync, type ChannelError, type Draft, type DraftStore, type FileChannel, type PullAnswer, type SyncSnapshot } from './fileSync';
 import { languageExtension } from './languages';
 import { parseSelection, remoteCursors, remoteHead, removeRemoteUser, setRemoteCursor } from './remoteCursors';
 
@@ -40,6 +40,25 @@ function newClientId(): string {
   const c = globalThis.crypto;
   if (c && typeof c.randomUUID === 'function') return c.randomUUID();
   return Math.random().toString(36).slice(2) + Date.now().toString(36);
+}
+
+/** Unsent changes of a file in this tab's session storage: a reload finds them, other tabs do not. */
+function sessionDrafts(fileId: string): DraftStore | undefined {
+  let storage: Storage;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+  const key = `collabdev:unsent:${fileId}`;
+  return {
+    load: () => {
+      const raw = storage.getItem(key);
+      return raw ? (JSON.parse(raw) as Draft) : null;
+    },
+    save: (d) => storage.setItem(key, JSON.stringify(d)),
+    clear: () => storage.removeItem(key),
+  };
 }
 
 function channelError(e: unknown): ChannelError {
@@ -134,7 +153,7 @@ export function FileEditor({
         type: 'file.cursor',
         room,
         data: {
-          client_id: clientId,
+          client_id: sync.clientId,
           selection: { ranges: sel.ranges.slice(0, 100).map((r) => ({ anchor: r.anchor, head: r.head })), main: Math.min(sel.mainIndex, 99) },
         },
       });
@@ -150,11 +169,11 @@ export function FileEditor({
         }, wait);
     };
 
-    const makeState = (content: string, version: number) =>
+    const makeState = (content: string, version: number, id: string) =>
       EditorState.create({
         doc: content,
         extensions: [
-          collab({ startVersion: version, clientID: clientId }),
+          collab({ startVersion: version, clientID: id }),
           lineNumbers(),
           highlightActiveLineGutter(),
           foldGutter(),
@@ -208,15 +227,16 @@ export function FileEditor({
       {
         state: () => view.state,
         dispatch: (tr) => view.dispatch(tr),
-        reset: (content, version) => {
+        reset: (content, version, id) => {
           // Where the user was stays roughly where it was.
           const head = view.state.selection.main.head;
-          view.setState(makeState(content, version));
+          view.setState(makeState(content, version, id));
           if (head <= content.length) view.dispatch({ selection: { anchor: head } });
         },
       },
       {
         clientId,
+        drafts: sessionDrafts(file.id),
         onChange: (s) => {
           if (!disposed) setSnap(s);
         },
@@ -239,7 +259,7 @@ export function FileEditor({
           sync.receive(d.updates);
           break;
         case 'file.cursor': {
-          if (d.client_id === clientId || typeof d.user_id !== 'string' || typeof d.client_id !== 'string') break;
+          if (d.client_id === sync.clientId || typeof d.user_id !== 'string' || typeof d.client_id !== 'string') break;
           const sel = parseSelection(d.selection);
           if (!sel) break;
           const name = typeof d.name === 'string' ? d.name : '';

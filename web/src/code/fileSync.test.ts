@@ -4,7 +4,30 @@
 import { describe, expect, test } from 'vitest';
 import { ChangeSet, EditorState, Text, type Transaction } from '@codemirror/state';
 import { collab, getSyncedVersion, sendableUpdates } from '@codemirror/collab';
-import { FileSync, type ChannelError, type DocHost, type FileChannel, type SyncSnapshot, type WireUpdate } from './fileSync';
+import {
+  FileSync,
+  type ChannelError,
+  type DocHost,
+  type Draft,
+  type DraftStore,
+  type FileChannel,
+  type SyncSnapshot,
+  type WireUpdate,
+} from './fileSync';
+
+/** A tab's session storage for one file. */
+class MemoryDrafts implements DraftStore {
+  draft: Draft | null = null;
+  load() {
+    return this.draft ? (JSON.parse(JSON.stringify(this.draft)) as Draft) : null;
+  }
+  save(d: Draft) {
+    this.draft = JSON.parse(JSON.stringify(d)) as Draft;
+  }
+  clear() {
+    this.draft = null;
+  }
+}
 
 class Authority {
   doc = Text.of(['']);
@@ -111,6 +134,7 @@ class Editor implements DocHost {
     server: Authority,
     readonly id: string,
     timers: Timers,
+    drafts?: DraftStore,
   ) {
     this.conn = new Conn(server);
     this.conn.reconnect = () => {
@@ -122,6 +146,7 @@ class Editor implements DocHost {
       clearTimer: timers.clear,
       onNotice: (code) => this.notices.push(code),
       onChange: (s) => this.snapshots.push(s),
+      drafts,
     });
   }
   state() {
@@ -130,8 +155,8 @@ class Editor implements DocHost {
   dispatch(tr: Transaction) {
     this.st = tr.state;
   }
-  reset(content: string, version: number) {
-    this.st = EditorState.create({ doc: content, extensions: [collab({ startVersion: version, clientID: this.id })] });
+  reset(content: string, version: number, clientId: string) {
+    this.st = EditorState.create({ doc: content, extensions: [collab({ startVersion: version, clientID: clientId })] });
   }
   get text() {
     return this.st.doc.toString();
@@ -348,6 +373,68 @@ describe('FileSync', () => {
     await settle(editors, timers);
     expect(server.doc.toString()).toBe('later');
     expect(a.sync.snapshot().status).toBe('saved');
+  });
+
+  test('unsent edits survive a reload of the page and are sent once', async () => {
+    const { server, timers, editors } = setup(2, 'base\n');
+    const [a, b] = editors as [Editor, Editor];
+    const drafts = new MemoryDrafts();
+    const a1 = new Editor(server, 'tab-1', timers, drafts);
+    a1.goOnline();
+    a.goOnline();
+    b.goOnline();
+    await settle([a1, a, b], timers);
+    a1.goOffline();
+    a1.type(5, 'typed offline');
+    b.type(0, '> ');
+    await settle([a1, a, b], timers);
+    expect(drafts.draft?.changes).toHaveLength(1);
+    a1.sync.dispose(); // the page goes away
+    const a2 = new Editor(server, 'tab-2', timers, drafts);
+    a2.goOnline();
+    await settle([a2, a, b], timers);
+    expect(server.doc.toString()).toBe('> base\ntyped offline');
+    expect(a2.text).toBe(server.doc.toString());
+    expect(a.text).toBe(server.doc.toString());
+    expect(drafts.draft).toBeNull();
+  });
+
+  test('a push committed just before a reload is not sent again from the draft', async () => {
+    const { server, timers } = setup(0, '');
+    const drafts = new MemoryDrafts();
+    const a1 = new Editor(server, 'tab-1', timers, drafts);
+    a1.goOnline();
+    await settle([a1], timers);
+    a1.type(0, 'once');
+    await settle([a1], timers);
+    expect(server.doc.toString()).toBe('once');
+    // The page went away after its push was committed but before it heard back.
+    drafts.save({ clientId: 'tab-1', version: 0, text: '', changes: [ChangeSet.of([{ from: 0, insert: 'once' }], 0).toJSON()] });
+    a1.sync.dispose();
+    const a2 = new Editor(server, 'tab-2', timers, drafts);
+    a2.goOnline();
+    await settle([a2], timers);
+    expect(server.doc.toString()).toBe('once');
+    expect(server.version).toBe(1);
+    expect(a2.text).toBe('once');
+    expect(a2.sync.snapshot().status).toBe('saved');
+  });
+
+  test('a draft that does not fit is dropped', async () => {
+    const { server, timers } = setup(0, 'abc');
+    const drafts = new MemoryDrafts();
+    drafts.save({ clientId: 'old', version: 5, text: 'abc', changes: [{}] });
+    const a = new Editor(server, 'tab', timers, drafts);
+    a.goOnline();
+    await settle([a], timers);
+    expect(a.text).toBe('abc');
+    expect(drafts.draft).toBeNull();
+    drafts.save({ clientId: 'old', version: 0, text: 'abc', changes: ['garbage'] });
+    const b = new Editor(server, 'tab2', timers, drafts);
+    b.goOnline();
+    await settle([b], timers);
+    expect(b.text).toBe('abc');
+    expect(server.doc.toString()).toBe('abc');
   });
 
   // Seeded: a failing seed is printed by the assertion message and can be replayed here.

@@ -9,7 +9,7 @@
 //
 // Nothing here knows React or the DOM: the editor view (or a test) is the `DocHost`, the room (or
 // an in-memory authority) is the `FileChannel`.
-import { ChangeSet, type EditorState, type Transaction } from '@codemirror/state';
+import { ChangeSet, Text, type EditorState, type Transaction } from '@codemirror/state';
 import { getSyncedVersion, receiveUpdates, sendableUpdates } from '@codemirror/collab';
 
 /** One accepted update as the server sends it (`file.updates`, `file.pull`). */
@@ -45,8 +45,26 @@ export interface FileChannel {
 export interface DocHost {
   state(): EditorState;
   dispatch(tr: Transaction): void;
-  /** Replace the document by the server's text at `version` (a fresh collab state). */
-  reset(content: string, version: number): void;
+  /** Replace the document by the server's text at `version` (a fresh collab state for `clientId`). */
+  reset(content: string, version: number, clientId: string): void;
+}
+
+/**
+ * Unconfirmed changes kept where a reload of the page finds them (the tab's session storage):
+ * the server's text at the version they were made on, and the client id they were made under,
+ * so that a push committed just before the reload is recognised as ours and not sent twice.
+ */
+export interface Draft {
+  clientId: string;
+  version: number;
+  text: string;
+  changes: unknown[];
+}
+
+export interface DraftStore {
+  load(): Draft | null;
+  save(d: Draft): void;
+  clear(): void;
 }
 
 export type SyncStatus =
@@ -85,6 +103,10 @@ export interface FileSyncOptions {
   echoWaitMs?: number;
   /** How long to wait after the server said it is busy. */
   retryMs?: number;
+  /** Where unconfirmed changes survive a reload of the page. */
+  drafts?: DraftStore;
+  /** How long after a change the draft is written. */
+  draftDelayMs?: number;
   setTimer?(fn: () => void, ms: number): unknown;
   clearTimer?(h: unknown): void;
 }
@@ -135,6 +157,10 @@ export class FileSync {
   private stopped = false;
   private sending = false;
   private lastSnapshot: SyncSnapshot | null = null;
+  /** The server's text at the synced version (what unconfirmed changes apply to). */
+  private serverText: Text = Text.empty;
+  private clientId_: string;
+  private draftTimer: unknown = null;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (h: unknown) => void;
 
@@ -145,10 +171,12 @@ export class FileSync {
   ) {
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.clientId_ = opts.clientId;
   }
 
+  /** The id this editor's updates carry (a restored draft's, after a reload). */
   get clientId(): string {
-    return this.opts.clientId;
+    return this.clientId_;
   }
 
   get isLoaded(): boolean {
@@ -185,6 +213,7 @@ export class FileSync {
 
   /** A local change was made: push it when it is its turn. */
   localChange(): void {
+    this.scheduleDraft();
     this.pump();
   }
 
@@ -203,6 +232,7 @@ export class FileSync {
       return;
     }
     this.apply(fresh);
+    this.scheduleDraft();
     this.emit();
     if (this.awaiting !== null && getSyncedVersion(this.host.state()) >= this.awaiting) {
       this.endAwait();
@@ -217,6 +247,12 @@ export class FileSync {
     this.endAwait();
     if (this.retryTimer !== null) this.clearTimer(this.retryTimer);
     this.retryTimer = null;
+    // What is still unsent is written now, for the next load of this file in this tab.
+    if (this.draftTimer !== null) {
+      this.clearTimer(this.draftTimer);
+      this.draftTimer = null;
+      this.writeDraft();
+    }
   }
 
   private contiguous(updates: WireUpdate[], from: number): boolean {
@@ -225,7 +261,78 @@ export class FileSync {
 
   private apply(updates: WireUpdate[]): void {
     const parsed = updates.map((u) => ({ changes: ChangeSet.fromJSON(u.changes), clientID: u.client_id }));
+    let text = this.serverText;
+    for (const u of parsed) text = u.changes.apply(text);
     this.host.dispatch(receiveUpdates(this.host.state(), parsed));
+    this.serverText = text;
+  }
+
+  /** The server's text at `version`, and nothing unconfirmed. */
+  private resetTo(content: string, version: number, clientId: string): void {
+    this.clientId_ = clientId;
+    this.host.reset(content, version, clientId);
+    this.serverText = this.host.state().doc;
+  }
+
+  private scheduleDraft(): void {
+    if (!this.opts.drafts || this.draftTimer !== null || this.stopped) return;
+    this.draftTimer = this.setTimer(() => {
+      this.draftTimer = null;
+      this.writeDraft();
+    }, this.opts.draftDelayMs ?? 300);
+  }
+
+  private writeDraft(): void {
+    const drafts = this.opts.drafts;
+    if (!drafts || !this.loaded) return;
+    const state = this.host.state();
+    const sendable = sendableUpdates(state);
+    try {
+      if (sendable.length === 0) drafts.clear();
+      else
+        drafts.save({
+          clientId: this.clientId_,
+          version: getSyncedVersion(state),
+          text: this.serverText.toString(),
+          changes: sendable.map((u) => u.changes.toJSON()),
+        });
+    } catch {
+      /* storage full or unavailable: the changes are still in the editor */
+    }
+  }
+
+  /**
+   * The changes a previous load of this page left unsent, replayed on the text they were made
+   * on; the pull that follows rebases them. False when there is none that fits.
+   */
+  private restoreDraft(serverVersion: number): boolean {
+    let draft: Draft | null = null;
+    try {
+      draft = this.opts.drafts?.load() ?? null;
+    } catch {
+      draft = null;
+    }
+    if (
+      !draft ||
+      typeof draft.clientId !== 'string' ||
+      !draft.clientId ||
+      draft.clientId.length > 64 ||
+      typeof draft.text !== 'string' ||
+      !Number.isInteger(draft.version) ||
+      draft.version < 0 ||
+      draft.version > serverVersion ||
+      !Array.isArray(draft.changes) ||
+      draft.changes.length === 0
+    ) {
+      return false;
+    }
+    try {
+      this.resetTo(draft.text, draft.version, draft.clientId);
+      for (const c of draft.changes) this.host.dispatch(this.host.state().update({ changes: ChangeSet.fromJSON(c) }));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private endAwait(): void {
@@ -288,7 +395,14 @@ export class FileSync {
     if (!this.loaded) {
       const file = await this.channel.load();
       if (this.stopped) return false;
-      this.host.reset(file.content, file.version);
+      if (!this.restoreDraft(file.version)) {
+        this.resetTo(file.content, file.version, this.opts.clientId);
+        try {
+          this.opts.drafts?.clear();
+        } catch {
+          /* nothing to clear */
+        }
+      }
       this.loaded = true;
       this.caughtUp = false; // what was accepted between subscribing and reading comes by pull
       return true;
@@ -322,7 +436,7 @@ export class FileSync {
     try {
       ack = await this.channel.push(
         version,
-        this.opts.clientId,
+        this.clientId_,
         batch.map((u) => u.changes.toJSON()),
       );
     } finally {
@@ -369,7 +483,8 @@ export class FileSync {
     const file = await this.channel.load();
     if (this.stopped) return;
     this.endAwait();
-    this.host.reset(file.content, file.version);
+    this.resetTo(file.content, file.version, this.clientId_);
+    this.writeDraft(); // nothing unsent now: what was given up is not restored by the next load
     this.caughtUp = false;
     this.opts.onNotice?.(code, message, lost);
   }
