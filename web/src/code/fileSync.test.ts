@@ -3,7 +3,8 @@
 // to every editor, and nothing is deduplicated (a push sent twice is applied twice).
 import { describe, expect, test } from 'vitest';
 import { ChangeSet, EditorState, Text, type Transaction } from '@codemirror/state';
-import { collab, getSyncedVersion, sendableUpdates } from '@codemirror/collab';
+import { collab, getSyncedVersion, receiveUpdates, sendableUpdates } from '@codemirror/collab';
+import { history, undo } from '@codemirror/commands';
 import {
   FileSync,
   type ChannelError,
@@ -435,6 +436,14 @@ describe('FileSync', () => {
     await settle([b], timers);
     expect(b.text).toBe('abc');
     expect(server.doc.toString()).toBe('abc');
+  });
+
+  test('undo (the history with collab) takes back only the changes made here', () => {
+    let st = EditorState.create({ doc: '', extensions: [collab({ clientID: 'me' }), history()] });
+    st = st.update({ changes: { from: 0, insert: 'mine ' }, userEvent: 'input.type' }).state;
+    st = receiveUpdates(st, [{ changes: ChangeSet.of([{ from: 0, insert: 'theirs ' }], 0), clientID: 'other' }]).state;
+    undo({ state: st, dispatch: (tr) => void (st = tr.state) });
+    expect(st.doc.toString()).toBe('theirs ');
   });
 
   // Seeded: a failing seed is printed by the assertion message and can be replayed here.
