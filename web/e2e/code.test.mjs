@@ -246,6 +246,17 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     await b.getByTestId('code-file-docs/readme.md').waitFor();
     await b.getByTestId('code-file-docs/notes.md').waitFor({ state: 'detached' });
 
+    // Moving by drag and drop, and the keyboard's F2 on a file of the tree.
+    const loose = await api(ctxA).call('POST', `/projects/${projectId}/files`, { path: 'loose.md', content: '# loose\n' });
+    assert.equal(loose.status, 201);
+    await a.getByTestId('code-file-loose.md').dragTo(a.getByTestId('code-folder-src').locator('button').first());
+    await b.getByTestId('code-file-src/loose.md').waitFor();
+    await a.getByTestId('code-file-src/loose.md').focus();
+    await a.keyboard.press('F2');
+    assert.equal(await a.getByTestId('code-path-input').inputValue(), 'src/loose.md');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('code-dialog').waitFor({ state: 'hidden' });
+
     await a.getByTestId('code-delete').click();
     await a.getByTestId('code-dialog').getByText('cannot be undone').waitFor();
     await a.getByTestId('code-dialog-submit').click();

@@ -76,7 +76,13 @@ export default function CodeSection({
   const [failed, setFailed] = useState(false);
   const [folders, setFolders] = useState<string[]>([]);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
-  const [dialog, setDialog] = useState<DialogState>(null);
+  const [dialog, setDialogState] = useState<DialogState>(null);
+  // Each dialog opened is a fresh form (its field starts from what it is opened for).
+  const [dialogKey, setDialogKey] = useState(0);
+  const setDialog = useCallback((d: DialogState) => {
+    if (d) setDialogKey((k) => k + 1);
+    setDialogState(d);
+  }, []);
   const [showHistory, setShowHistory] = useState(false);
 
   const load = useCallback(async () => {
@@ -306,9 +312,10 @@ export default function CodeSection({
                 className="btn btn-sm"
                 disabled={open.type === 'GENERATED'}
                 onClick={() => setDialog({ kind: 'rename', file: open })}
+                title="Rename or move"
                 data-testid="code-rename"
               >
-                Rename or move
+                Rename
               </button>
               <a className="btn btn-sm" href={rawFileUrl(projectId, open.id)} download={open.name} data-testid="code-download">
                 Download
@@ -351,6 +358,7 @@ export default function CodeSection({
         )}
       </div>
       <PathDialog
+        key={dialogKey}
         state={dialog}
         onClose={() => setDialog(null)}
         onCreateFile={async (path) => {
@@ -404,16 +412,11 @@ function PathDialog({
   onRename: (file: FileEntry, path: string) => Promise<string | null>;
   onDelete: (file: FileEntry) => Promise<string | null>;
 }) {
-  const [path, setPath] = useState('');
+  const [path, setPath] = useState(() =>
+    state?.kind === 'rename' ? state.file.path : state && 'folder' in state && state.folder ? `${state.folder}/` : '',
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setError(null);
-    setBusy(false);
-    if (!state) return;
-    if (state.kind === 'rename') setPath(state.file.path);
-    else if (state.kind === 'new-file' || state.kind === 'new-folder') setPath(state.folder ? `${state.folder}/` : '');
-  }, [state]);
 
   if (!state) return <Dialog open={false} title="" onClose={onClose}>{null}</Dialog>;
 

@@ -143,6 +143,7 @@ export function FileEditor({
     let lastCursor = 0;
     let cursorTimer: ReturnType<typeof setTimeout> | null = null;
     let disposed = false;
+    let announced = false;
 
     const sendCursor = () => {
       const view = viewRef.current;
@@ -238,7 +239,14 @@ export function FileEditor({
         clientId,
         drafts: sessionDrafts(file.id),
         onChange: (s) => {
-          if (!disposed) setSnap(s);
+          if (disposed) return;
+          setSnap(s);
+          // Loaded: show the others where we are.
+          if (!announced && s.status !== 'loading') {
+            announced = true;
+            lastCursor = 0;
+            scheduleCursor();
+          }
         },
         onNotice: (code, _message, lost) => {
           if (disposed) return;

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { FileEntry, FileUpdate } from '../api/types';
 import { hueFor } from '../presence/presenceState';
-import { changeSize } from './tree';
+import { groupHistory } from './tree';
 
 function when(iso: string): string {
   const d = new Date(iso);
@@ -52,22 +52,20 @@ export function HistoryPanel({ projectId, file, onClose }: { projectId: string; 
       )}
       {state !== 'failed' && items.length === 0 && state === 'ready' && <p className="muted small">No changes yet.</p>}
       <ol className="code-history-list">
-        {items.map((u) => {
-          const { inserted, removed } = changeSize(u.changes);
-          return (
-            <li key={u.version} data-testid="code-history-item">
-              <span className="code-history-dot" style={{ background: `hsl(${hueFor(u.author_id)} 70% 40%)` }} aria-hidden="true" />
-              <span className="strong">{u.author_name || 'Someone'}</span>{' '}
-              <span className="muted small">
-                {u.client_id === 'page-builder' ? 'page builder · ' : ''}version {u.version} · {when(u.created_at)}
-              </span>
-              <div className="small">
-                <span className="code-added">+{inserted}</span> <span className="code-removed">−{removed}</span>{' '}
-                <span className="muted">characters</span>
-              </div>
-            </li>
-          );
-        })}
+        {groupHistory(items).map((g) => (
+          <li key={g.to} data-testid="code-history-item">
+            <span className="code-history-dot" style={{ background: `hsl(${hueFor(g.author_id)} 70% 40%)` }} aria-hidden="true" />
+            <span className="strong">{g.author_name || 'Someone'}</span>{' '}
+            <span className="muted small">{g.client_id === 'page-builder' ? '(page builder)' : ''}</span>
+            <div className="muted small">
+              {g.from === g.to ? `version ${g.to}` : `versions ${g.from}–${g.to}`} · {when(g.last_at)}
+            </div>
+            <div className="small">
+              <span className="code-added">+{g.inserted}</span> <span className="code-removed">−{g.removed}</span>{' '}
+              <span className="muted">characters</span>
+            </div>
+          </li>
+        ))}
       </ol>
       {next && (
         <button type="button" className="btn btn-sm" disabled={state === 'loading'} onClick={() => void load(next)}>

@@ -18,8 +18,13 @@ export const setRemoteCursor = StateEffect.define<RemoteCursor>();
 export const removeRemoteUser = StateEffect.define<string>();
 
 /** One colour per user, the same as their avatar's. */
-export function userColor(userId: string, alpha = 1): string {
-  return `hsl(${hueFor(userId)} 70% 40% / ${alpha})`;
+export function userColor(userId: string, alpha = 1, lightness = 40): string {
+  return `hsl(${hueFor(userId)} 70% ${lightness}% / ${alpha})`;
+}
+
+/** The background of a name in white letters: dark enough for any hue (yellow is the lightest). */
+export function userLabelColor(userId: string): string {
+  return userColor(userId, 1, 25);
 }
 
 /** The selection of a `file.cursor` message, or null when malformed. */
@@ -57,7 +62,7 @@ class CaretWidget extends WidgetType {
     caret.setAttribute('aria-hidden', 'true');
     const label = document.createElement('span');
     label.className = 'cm-remote-name';
-    label.style.background = userColor(this.userId);
+    label.style.background = userLabelColor(this.userId);
     label.textContent = this.name || 'Someone';
     caret.appendChild(label);
     return caret;
@@ -151,6 +156,8 @@ export const remoteCursorTheme = EditorView.baseTheme({
     fontFamily: 'system-ui, sans-serif',
     zIndex: '5',
   },
+  // On the first line the name would be cut off above the editor: show it below the caret.
+  '.cm-line:first-child .cm-remote-name': { bottom: 'auto', top: '100%', borderRadius: '0 3px 3px 3px' },
 });
 
 export const remoteCursors = [remoteCursorField, remoteCursorTheme];

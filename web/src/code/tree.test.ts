@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ChangeSet } from '@codemirror/state';
 import type { FileEntry } from '../api/types';
-import { ancestorsOf, applyFileEvent, buildTree, changeSize, fileUrl, findFile, pathProblem, upsert } from './tree';
+import { ancestorsOf, applyFileEvent, buildTree, changeSize, fileUrl, findFile, groupHistory, pathProblem, upsert } from './tree';
 
 let n = 0;
 function file(path: string, version = 0): FileEntry {
@@ -72,4 +72,30 @@ describe('the file tree', () => {
     expect(changeSize(c.toJSON())).toEqual({ inserted: 5, removed: 2 });
     expect(changeSize('garbage')).toEqual({ inserted: 0, removed: 0 });
   });
+});
+
+test('the history reads in runs of one person typing', () => {
+  const ins = (n: number) => ChangeSet.of([{ from: 0, insert: 'x'.repeat(n) }], 0).toJSON();
+  const u = (version: number, author: string, client: string, at: string, n = 1) => ({
+    version,
+    author_id: author,
+    author_name: author.toUpperCase(),
+    client_id: client,
+    changes: ins(n),
+    created_at: at,
+  });
+  const groups = groupHistory([
+    u(6, 'bob', 'b1', '2026-01-01T10:05:00Z'),
+    u(5, 'ann', 'a1', '2026-01-01T10:00:03Z', 2),
+    u(4, 'ann', 'a1', '2026-01-01T10:00:02Z', 2),
+    u(3, 'ann', 'a1', '2026-01-01T10:00:01Z'),
+    u(2, 'ann', 'a2', '2026-01-01T10:00:00Z'),
+    u(1, 'ann', 'a2', '2026-01-01T09:00:00Z'),
+  ]);
+  expect(groups.map((g) => [g.author_name, g.from, g.to, g.inserted])).toEqual([
+    ['BOB', 6, 6, 1],
+    ['ANN', 3, 5, 5],
+    ['ANN', 2, 2, 1],
+    ['ANN', 1, 1, 1],
+  ]);
 });

@@ -170,3 +170,52 @@ export function languageLabel(language: string | null | undefined): string {
   };
   return names[language] ?? language.charAt(0).toUpperCase() + language.slice(1);
 }
+
+/** Updates in a row by one editor of one person, shown as one entry of the history. */
+export interface HistoryGroup {
+  author_id: string;
+  author_name: string;
+  client_id: string;
+  /** The oldest and newest versions of the run. */
+  from: number;
+  to: number;
+  first_at: string;
+  last_at: string;
+  inserted: number;
+  removed: number;
+}
+
+/**
+ * The history (newest first) in runs: consecutive updates of the same person from the same editor,
+ * each less than `gapMs` after the one before (a keystroke is an update: nobody reads those one by one).
+ */
+export function groupHistory(
+  items: readonly { version: number; author_id: string; author_name: string; client_id: string; changes: unknown; created_at: string }[],
+  gapMs = 60_000,
+): HistoryGroup[] {
+  const groups: HistoryGroup[] = [];
+  for (const u of items) {
+    const size = changeSize(u.changes);
+    const g = groups[groups.length - 1];
+    const t = Date.parse(u.created_at);
+    const near = g !== undefined && Math.abs(Date.parse(g.first_at) - t) < gapMs;
+    if (g && near && g.author_id === u.author_id && g.client_id === u.client_id && g.from === u.version + 1) {
+      g.from = u.version;
+      g.first_at = u.created_at;
+      g.inserted += size.inserted;
+      g.removed += size.removed;
+    } else {
+      groups.push({
+        author_id: u.author_id,
+        author_name: u.author_name,
+        client_id: u.client_id,
+        from: u.version,
+        to: u.version,
+        first_at: u.created_at,
+        last_at: u.created_at,
+        ...size,
+      });
+    }
+  }
+  return groups;
+}
