@@ -243,6 +243,7 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     await a.getByTestId('code-path-input').fill('docs/readme.md');
     await a.getByTestId('code-dialog-submit').click();
     await a.waitForURL(`${BASE}/projects/${projectId}/code/docs/readme.md/`);
+    await a.locator('.cm-content[aria-label="Text of docs/readme.md"]').waitFor();
     await b.getByTestId('code-file-docs/readme.md').waitFor();
     await b.getByTestId('code-file-docs/notes.md').waitFor({ state: 'detached' });
 

@@ -130,6 +130,9 @@ export function FileEditor({
   const readOnly = file.type === 'GENERATED';
   const notifyRef = useRef(notify);
   notifyRef.current = notify;
+  const pathRef = useRef(file.path);
+  pathRef.current = file.path;
+  const labelRef = useRef<Compartment | null>(null);
 
   useEffect(() => {
     const el = parent.current;
@@ -138,6 +141,9 @@ export function FileEditor({
     const room = `file:${file.id}`;
     const clientId = newClientId();
     const language = new Compartment();
+    const label = new Compartment();
+    labelRef.current = label;
+    const labelOf = () => EditorView.contentAttributes.of({ 'aria-label': `Text of ${pathRef.current}`, 'data-testid': 'code-editor-content' });
     const lang = { compartment: language, ext: [] as import('@codemirror/state').Extension };
     langRef.current = lang;
     let lastCursor = 0;
@@ -190,7 +196,7 @@ export function FileEditor({
           remoteCursors,
           editorTheme,
           EditorState.readOnly.of(readOnly),
-          EditorView.contentAttributes.of({ 'aria-label': `Text of ${file.path}`, 'data-testid': 'code-editor-content' }),
+          label.of(labelOf()),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) sync.localChange();
             if (u.selectionSet) scheduleCursor();
@@ -338,6 +344,16 @@ export function FileEditor({
     // The editor lives as long as the file is open; a rename keeps it (same id).
   }, [projectId, file.id, readOnly, me.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The editor's name follows a rename.
+  useEffect(() => {
+    const view = viewRef.current;
+    const label = labelRef.current;
+    if (!view || !label || !label.get(view.state)) return;
+    view.dispatch({
+      effects: label.reconfigure(EditorView.contentAttributes.of({ 'aria-label': `Text of ${file.path}`, 'data-testid': 'code-editor-content' })),
+    });
+  }, [file.path]);
+
   // The language follows the extension, also after a rename.
   useEffect(() => {
     let cancelled = false;
@@ -346,7 +362,8 @@ export function FileEditor({
       const lang = langRef.current;
       if (cancelled || !view || !lang) return;
       lang.ext = ext;
-      view.dispatch({ effects: lang.compartment.reconfigure(ext) });
+      // Before the file is loaded the mode goes in with the first state (makeState).
+      if (lang.compartment.get(view.state) !== undefined) view.dispatch({ effects: lang.compartment.reconfigure(ext) });
     });
     return () => {
       cancelled = true;
