@@ -143,10 +143,10 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     await snap(a, '1280-board');
     await axe(a, 'board');
     await a.getByTestId('tab-code').click();
-    await a.getByTestId('section-coming-code').waitFor();
+    await a.getByTestId('code-empty').waitFor();
     assert.match(await a.title(), new RegExp(`^Code · ${projectName}`));
-    await snap(a, '1280-code-coming');
-    await axe(a, 'code (coming)');
+    await snap(a, '1280-code');
+    await axe(a, 'code');
     await a.getByTestId('tab-members').click();
     await a.getByTestId('member-list').waitFor();
     await axe(a, 'members');

@@ -45,7 +45,7 @@ function Shell() {
       <TopBar />
       <ErrorBoundary resetKey={path}>
         {route.name === 'project' ? (
-          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} taskId={route.taskId} />
+          <ProjectPage key={route.id} projectId={route.id} tab={route.tab} taskId={route.taskId} file={route.file} />
         ) : route.name === 'invite' ? (
           <InvitePage token={route.token} />
         ) : route.name === 'profile' ? (

@@ -19,6 +19,19 @@ describe('routes', () => {
     expect(parseRoute(`/projects/${id}/tasks/${task.toUpperCase()}`)).toEqual({ name: 'project', id, tab: 'board', taskId: task });
   });
 
+  it('gives every file an address: its path, each segment escaped', () => {
+    expect(parseRoute(`/projects/${id}/code/src/main.ts`)).toEqual({ name: 'project', id, tab: 'code', file: 'src/main.ts' });
+    expect(parseRoute(`/projects/${id}/code/src/main.ts/`)).toEqual({ name: 'project', id, tab: 'code', file: 'src/main.ts' });
+    expect(parseRoute(`/projects/${id}/code/docs/${encodeURIComponent('a b#?.md')}`)).toEqual({
+      name: 'project',
+      id,
+      tab: 'code',
+      file: 'docs/a b#?.md',
+    });
+    expect(parseRoute(`/projects/${id}/code/%E0%A4%A`)).toEqual({ name: 'notfound' });
+    expect(parseRoute(`/projects/${id}/board/x`)).toEqual({ name: 'notfound' });
+  });
+
   it('gives ids in the canonical lower case the server uses in room names', () => {
     expect(parseRoute(`/projects/${id.toUpperCase()}/members`)).toEqual({ name: 'project', id, tab: 'members' });
   });

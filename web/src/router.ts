@@ -40,7 +40,7 @@ export type Route =
   | { name: 'signup' }
   | { name: 'projects' }
   | { name: 'profile' }
-  | { name: 'project'; id: string; tab: ProjectTab; taskId?: string }
+  | { name: 'project'; id: string; tab: ProjectTab; taskId?: string; file?: string }
   | { name: 'invite'; token: string }
   | { name: 'notfound' };
 
@@ -87,6 +87,12 @@ export function parseRoute(path: string): Route {
       const taskId = decodeSegment(parts[3]!);
       if (taskId === null || !UUID.test(taskId)) return { name: 'notfound' };
       return { name: 'project', id: id.toLowerCase(), tab: 'board', taskId: taskId.toLowerCase() };
+    }
+    // A file has an address of its own: /projects/<id>/code/<path of the file, or its id>.
+    if (tab === 'code' && parts.length > 3) {
+      const segments = parts.slice(3).map(decodeSegment);
+      if (segments.some((x) => x === null)) return { name: 'notfound' };
+      return { name: 'project', id: id.toLowerCase(), tab: 'code', file: segments.join('/') };
     }
     if ((PROJECT_TABS as readonly (string | null)[]).includes(tab) && parts.length <= 3) {
       return { name: 'project', id: id.toLowerCase(), tab: tab as ProjectTab };

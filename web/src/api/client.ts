@@ -4,6 +4,9 @@
 import type {
   Board,
   Column,
+  FileEntry,
+  FileHistoryPage,
+  FileWithContent,
   Invitation,
   InvitationAnswer,
   InvitationCreate,
@@ -228,7 +231,24 @@ export const api = {
 
   // presence
   presence: (id: string) => request<Presence>('GET', `${p(id)}/presence`),
+
+  // files (the code tree; editing goes through the file room, web/src/code/fileSync.ts)
+  listFiles: (id: string, cursor?: string) =>
+    request<Page<FileEntry>>('GET', `${p(id)}/files`, { query: { limit: 500, cursor } }),
+  getFile: (id: string, fileId: string) => request<FileWithContent>('GET', `${p(id)}/files/${encodeURIComponent(fileId)}`),
+  createFile: (id: string, path: string, content = '') =>
+    request<FileWithContent>('POST', `${p(id)}/files`, { body: { path, content } }),
+  renameFile: (id: string, fileId: string, path: string) =>
+    request<FileWithContent>('PATCH', `${p(id)}/files/${encodeURIComponent(fileId)}`, { body: { path } }),
+  deleteFile: (id: string, fileId: string) => request<void>('DELETE', `${p(id)}/files/${encodeURIComponent(fileId)}`),
+  fileHistory: (id: string, fileId: string, cursor?: string) =>
+    request<FileHistoryPage>('GET', `${p(id)}/files/${encodeURIComponent(fileId)}/history`, { query: { limit: 50, cursor } }),
 };
+
+/** The address of a file's raw text (a download: the server sends it inert). */
+export function rawFileUrl(projectId: string, fileId: string): string {
+  return `${base}${p(projectId)}/files/${encodeURIComponent(fileId)}/raw`;
+}
 
 /** A plain-words sentence for a refused change, shown to the user after a rollback. */
 export function describeError(e: unknown, what = 'Your change'): string {

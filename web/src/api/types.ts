@@ -29,6 +29,12 @@ export type Invitation = Schemas['Invitation'];
 export type InvitationAnswer = Schemas['InvitationAnswer'];
 /** The body of POST .../invitations. */
 export type InvitationCreate = JsonBody<paths['/api/v1/projects/{id}/invitations']['post']>;
+export type FileType = Schemas['FileType'];
+/** A file of the code tree, without its text. */
+export type FileEntry = Schemas['File'];
+export type FileWithContent = Schemas['FileWithContent'];
+export type FileUpdate = Schemas['FileUpdate'];
+export type FileHistoryPage = Schemas['FileHistory'];
 export type ProblemBody = Partial<Schemas['Problem']>;
 
 export interface Page<T> {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Member, Project } from '../api/types';
 import { useMe } from '../auth/AuthContext';
@@ -19,7 +19,10 @@ import { MembersPanel } from './MembersPanel';
 import { roleLabel } from './ProjectsPage';
 import { ComingSection, SECTIONS, SectionNav } from './Sections';
 
-export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab: ProjectTab; taskId?: string }) {
+// The code editor (CodeMirror) is a chunk of its own, loaded when the Code section opens.
+const CodeSection = lazy(() => import('../code/CodeSection'));
+
+export function ProjectPage({ projectId, tab, taskId, file }: { projectId: string; tab: ProjectTab; taskId?: string; file?: string }) {
   const me = useMe();
   const toast = useToast();
   const [project, setProject] = useState<Project | null>(null);
@@ -97,11 +100,13 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
 
   // The tab's title names the project and what is open in it.
   const openTaskTitle = taskId ? board.state.tasks[taskId]?.title : undefined;
+  const [openFilePath, setOpenFilePath] = useState<string | null>(null);
+  const openFileTitle = tab === 'code' ? (openFilePath ?? undefined) : undefined;
   const sectionLabel = SECTIONS.find((s) => s.tab === tab)?.label ?? 'Board';
   useEffect(() => {
-    const parts = [openTaskTitle ?? (tab === 'board' ? null : sectionLabel), project?.name, 'CollabDev+'].filter(Boolean);
+    const parts = [openTaskTitle ?? openFileTitle ?? (tab === 'board' ? null : sectionLabel), project?.name, 'CollabDev+'].filter(Boolean);
     document.title = parts.join(' · ');
-  }, [openTaskTitle, sectionLabel, tab, project?.name]);
+  }, [openTaskTitle, openFileTitle, sectionLabel, tab, project?.name]);
   useEffect(() => () => void (document.title = 'CollabDev+'), []);
 
   if (lost) return null;
@@ -153,6 +158,10 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
                 navigate('/projects', { replace: true });
               }}
             />
+          ) : tab === 'code' ? (
+            <Suspense fallback={<p className="muted code-loading">Loading the code editor…</p>}>
+              <CodeSection projectId={projectId} room={room} me={me} fileKey={file} notify={notify} onTitle={setOpenFilePath} />
+            </Suspense>
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (
