@@ -143,14 +143,14 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     await a.goto(`${BASE}/projects/${projectId}/code`);
     await a.getByTestId('code-empty').waitFor();
     await a.getByTestId('code-file-src/app.ts').click();
-    await a.waitForURL(`${BASE}/projects/${projectId}/code/src/app.ts/`);
+    await a.waitForURL(`${BASE}/projects/${projectId}/code/src/app.ts`);
     await saved(a);
     assert.equal(await a.title(), `src/app.ts · ${projectName} · CollabDev+`);
     assert.equal(await a.getByTestId('code-file-language').textContent(), 'TypeScript');
     assert.equal(await shownText(a), 'const x = 1;\n');
     // An address by id shows the path.
     await b.goto(`${BASE}/projects/${projectId}/code/${fileId}`);
-    await b.waitForURL(`${BASE}/projects/${projectId}/code/src/app.ts/`);
+    await b.waitForURL(`${BASE}/projects/${projectId}/code/src/app.ts`);
     await saved(b);
     await axe(a, 'code: a file open');
     await snap(a, '01-open');
@@ -234,7 +234,7 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     await axe(a, 'code: new file dialog with an error');
     await input.fill('docs/notes.md');
     await a.getByTestId('code-dialog-submit').click();
-    await a.waitForURL(`${BASE}/projects/${projectId}/code/docs/notes.md/`);
+    await a.waitForURL(`${BASE}/projects/${projectId}/code/docs/notes.md`);
     await saved(a);
     await b.getByTestId('code-file-docs/notes.md').waitFor();
     assert.equal(await a.getByTestId('code-file-language').textContent(), 'Markdown');
@@ -242,7 +242,7 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     await a.getByTestId('code-rename').click();
     await a.getByTestId('code-path-input').fill('docs/readme.md');
     await a.getByTestId('code-dialog-submit').click();
-    await a.waitForURL(`${BASE}/projects/${projectId}/code/docs/readme.md/`);
+    await a.waitForURL(`${BASE}/projects/${projectId}/code/docs/readme.md`);
     await a.locator('.cm-content[aria-label="Text of docs/readme.md"]').waitFor();
     await b.getByTestId('code-file-docs/readme.md').waitFor();
     await b.getByTestId('code-file-docs/notes.md').waitFor({ state: 'detached' });
@@ -269,7 +269,7 @@ describe('editing a file together', { skip: BASE ? false : 'E2E_BASE_URL is not 
     const g = await api(ctxA).call('POST', `/projects/${projectId}/files`, { path: 'pages/home.tsx', content: 'export default 1;\n' });
     assert.equal(g.status, 201);
     execFileSync('psql', [DB, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `UPDATE files SET type = 'GENERATED' WHERE id = '${g.body.id}'`]);
-    await a.goto(`${BASE}/projects/${projectId}/code/pages/home.tsx/`);
+    await a.goto(`${BASE}/projects/${projectId}/code/pages/home.tsx`);
     await a.getByTestId('code-generated-note').waitFor();
     await saved(a);
     assert.equal(await a.getByTestId('code-rename').isDisabled(), true);

@@ -55,7 +55,7 @@ describe('the file tree', () => {
     expect(findFile([a], 'docs/a b.md')).toBe(a);
     expect(findFile([a], a.id.toUpperCase())).toBe(a);
     expect(findFile([a], 'nope')).toBeUndefined();
-    expect(fileUrl('p', 'docs/a b#.md')).toBe('/projects/p/code/docs/a%20b%23.md/');
+    expect(fileUrl('p', 'docs/a b#.md')).toBe('/projects/p/code/docs/a%20b%23.md');
     expect(fileUrl('p', 'src/Makefile')).toBe('/projects/p/code/src/Makefile');
   });
 

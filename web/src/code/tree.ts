@@ -103,14 +103,9 @@ export function findFile(files: readonly FileEntry[], key: string): FileEntry | 
   return files.find((f) => f.path === key) ?? (UUID.test(key) ? files.find((f) => f.id === key.toLowerCase()) : undefined);
 }
 
-/**
- * The address of a file: its path, each segment escaped. A name with an extension gets a
- * trailing '/': the server sends the app for an address only when its last segment has no '.'
- * (anything else is taken for an asset), and the route ignores the empty segment.
- */
+/** The address of a file: its path, each segment escaped (the server sends the app for any of them). */
 export function fileUrl(projectId: string, path: string): string {
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  return `/projects/${projectId}/code/${path.split('/').map(encodeURIComponent).join('/')}${last.includes('.') ? '/' : ''}`;
+  return `/projects/${projectId}/code/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**
