@@ -17,6 +17,7 @@ import { useToast } from '../ui/Toasts';
 import { ChatDock, useChatLayout } from './ChatDock';
 import { MembersPanel } from './MembersPanel';
 import { roleLabel } from './ProjectsPage';
+import { GraphView } from '../graph/GraphView';
 import { ComingSection, SECTIONS, SectionNav } from './Sections';
 
 export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab: ProjectTab; taskId?: string }) {
@@ -153,6 +154,8 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
                 navigate('/projects', { replace: true });
               }}
             />
+          ) : tab === 'graph' ? (
+            <GraphView projectId={projectId} base={base} room={room} />
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (
