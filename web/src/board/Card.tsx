@@ -72,7 +72,7 @@ export function CardBody({ task, member, overlay, today }: { task: Task; member?
   return (
     <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
       <div className="card-title">
-        {task.number != null && <span className="task-number" data-testid="card-number">#{task.number}</span>}
+        {task.number != null && <span className="task-number" data-testid="card-number">#{task.number} </span>}
         {task.title}
       </div>
       {(task.priority || due || member || described) && (

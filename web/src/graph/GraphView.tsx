@@ -13,6 +13,18 @@ const KINDS = ['relates', 'blocks', 'duplicates', 'implements', 'discusses'] as 
 const COLOURS: Record<string, string> = { TASK: '#2f6fdb', FILE: '#2e8b57', PAGE: '#8e44ad', MESSAGE: '#c77800' };
 const LABEL: Record<string, string> = { TASK: 'Task', FILE: 'File', PAGE: 'Page', MESSAGE: 'Message' };
 
+/**
+ * Cytoscape adds a <style> element for its container unless an element with this id exists; the
+ * site's CSP forbids inline styles, so the rule lives in styles.css and this placeholder stops it.
+ */
+const CYTOSCAPE_STYLESHEET_ID = '__________cytoscape_stylesheet';
+function claimCytoscapeStylesheet() {
+  if (document.getElementById(CYTOSCAPE_STYLESHEET_ID)) return;
+  const placeholder = document.createElement('meta');
+  placeholder.id = CYTOSCAPE_STYLESHEET_ID;
+  document.head.appendChild(placeholder);
+}
+
 function key(e: { type: string; id: string }): string {
   return `${e.type}:${e.id}`;
 }
@@ -87,6 +99,7 @@ export function GraphView({ projectId, base, room }: { projectId: string; base: 
         .map((l) => ({ data: { id: l.id, source: key(l.source), target: key(l.target), kind: l.kind } })),
     ];
     cy.current?.destroy();
+    claimCytoscapeStylesheet();
     const c = cytoscape({
       container: box.current,
       elements,
@@ -136,6 +149,7 @@ export function GraphView({ projectId, base, room }: { projectId: string; base: 
           <legend>Around</legend>
           <label className="graph-check">
             <select
+              aria-label="Show the graph around"
               value={focus ? key(focus) : ''}
               onChange={(e) => setFocus(graph?.nodes.find((n) => key(n) === e.target.value) ?? null)}
               data-testid="graph-focus"

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Member, Project } from '../api/types';
 import { useMe } from '../auth/AuthContext';
@@ -17,8 +17,10 @@ import { useToast } from '../ui/Toasts';
 import { ChatDock, useChatLayout } from './ChatDock';
 import { MembersPanel } from './MembersPanel';
 import { roleLabel } from './ProjectsPage';
-import { GraphView } from '../graph/GraphView';
 import { ComingSection, SECTIONS, SectionNav } from './Sections';
+
+// Cytoscape is large: the graph's code loads when the Graph section is first opened.
+const GraphView = lazy(() => import('../graph/GraphView').then((m) => ({ default: m.GraphView })));
 
 export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab: ProjectTab; taskId?: string }) {
   const me = useMe();
@@ -155,7 +157,9 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
               }}
             />
           ) : tab === 'graph' ? (
-            <GraphView projectId={projectId} base={base} room={room} />
+            <Suspense fallback={<p className="muted">Loading the graph…</p>}>
+              <GraphView projectId={projectId} base={base} room={room} />
+            </Suspense>
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (
