@@ -6,8 +6,9 @@ CMAKE_RELEASE := build/release
 
 .PHONY: run test tsan deps build build-debug web services migrate stop bench clean
 
+# `make run NEO4J=1` also starts the local Neo4j (scripts/neo4j/) and mirrors the artifact graph into it.
 run: deps build web services
-	@scripts/run.sh
+	@NEO4J=$(NEO4J) scripts/run.sh
 
 test:
 	@scripts/deps.sh test
@@ -19,7 +20,7 @@ tsan:
 	@scripts/tsan.sh
 
 deps:
-	@scripts/deps.sh run
+	@NEO4J=$(NEO4J) scripts/deps.sh run
 
 build:
 	@[ -f $(CMAKE_RELEASE)/build.ninja ] || cmake --preset release >/dev/null

@@ -2,7 +2,7 @@
 # Installs what is missing, and nothing else: Debian packages (one `apt-get update` first, only
 # when something is missing) and the npm packages of the web client and the test suites.
 #   scripts/deps.sh [build|run|test]   (test also installs the browser, Java for Neo4j and the
-#   bench smoke run's load tools)
+#   bench smoke run's load tools; run does too for Java when NEO4J=1, for `make run NEO4J=1`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-run}
@@ -13,6 +13,11 @@ pkgs=(cmake ninja-build g++ pkg-config ccache make
       libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libutf8proc-dev
       postgresql-15 postgresql-client-15 redis-server)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
+  command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+  pkgs+=(curl)
+fi
 if [ "$mode" = test ]; then
   # The browser tests, Neo4j, the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo)
   # and the changeset fuzz target (clang with its libFuzzer runtime).
@@ -46,6 +51,11 @@ npm_install() {
   fi
 }
 npm_install "$root/web"
+if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
+  command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+  pkgs+=(curl)
+fi
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
 fi

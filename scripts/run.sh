@@ -5,7 +5,18 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . .var/env
-stop_services() { scripts/services.sh stop; }
+# NEO4J=1 (make run NEO4J=1): also the local Neo4j the tests use, and the graph mirror into it.
+neo4j_started=0
+if [ "${NEO4J:-0}" = 1 ]; then
+  scripts/neo4j/start.sh >/dev/null || { echo "run: Neo4j did not start" >&2; exit 1; }
+  neo4j_started=1
+  . .var/neo4j.env
+  export NEO4J_URL
+fi
+stop_services() {
+  [ "$neo4j_started" = 1 ] && scripts/neo4j/stop.sh >/dev/null 2>&1
+  scripts/services.sh stop
+}
 trap stop_services EXIT
 web_root=""
 [ -f web/dist/index.html ] && web_root="$root/web/dist"

@@ -24,11 +24,19 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL;
 // the test: declare it here when a migration adds one.
 const REFINEMENTS = {
   columns: {
-    projects: { board_seq: { type: 'bigint', nullable: false, default: '0' } },
+    projects: {
+      board_seq: { type: 'bigint', nullable: false, default: '0' },
+      task_seq: { type: 'bigint', nullable: false, default: '0' },
+    },
     task_columns: { status: { type: 'varchar(32)', nullable: false, default: "'TODO'::character varying" } },
     tasks: {
       position: { type: 'bigint', nullable: false, default: null },
       version: { type: 'int', nullable: false, default: '1' },
+      number: { type: 'bigint', nullable: true, default: null },
+    },
+    artifact_links: {
+      kind: { type: 'varchar(32)', nullable: false, default: "'relates'::character varying" },
+      origin: { type: 'varchar(32)', nullable: false, default: "'USER'::character varying" },
     },
     files: {
       version: { type: 'bigint', nullable: false, default: '0' },
@@ -42,6 +50,7 @@ const REFINEMENTS = {
     uq_users_email_lower: { table: 'users', columns: ['<expr>'], unique: true, am: 'btree', def: 'lower((email)::text)' },
     idx_tasks_column_position: { table: 'tasks', columns: ['column_id', 'position'], unique: false, am: 'btree' },
     uq_files_project_path_key: { table: 'files', columns: ['project_id', 'path_key'], unique: true, am: 'btree' },
+    uq_tasks_project_number: { table: 'tasks', columns: ['project_id', 'number'], unique: true, am: 'btree' },
     idx_tasks_fts: {
       table: 'tasks', columns: ['<expr>'], unique: false, am: 'gin',
       def: "to_tsvector('simple'::regconfig, (((COALESCE(title, ''::character varying))::text || ' '::text) || COALESCE(description, ''::text)))",
@@ -59,6 +68,10 @@ const REFINEMENTS = {
     ck_files_type: { table: 'files', column: 'type', values: ['CODE', 'ASSET', 'GENERATED'] },
     ck_artifact_links_source_type: { table: 'artifact_links', column: 'source_type', values: ['TASK', 'FILE', 'PAGE', 'MESSAGE'] },
     ck_artifact_links_target_type: { table: 'artifact_links', column: 'target_type', values: ['TASK', 'FILE', 'PAGE', 'MESSAGE'] },
+    ck_artifact_links_kind: {
+      table: 'artifact_links', column: 'kind', values: ['relates', 'blocks', 'duplicates', 'implements', 'discusses'],
+    },
+    ck_artifact_links_origin: { table: 'artifact_links', column: 'origin', values: ['USER', 'MENTION'] },
     ck_call_sessions_status: { table: 'call_sessions', column: 'status', values: ['ACTIVE', 'ENDED'] },
   },
   // table.column -> ON DELETE action; every other foreign key of the seed keeps NO ACTION.

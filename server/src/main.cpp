@@ -12,8 +12,11 @@
 
 #include "bus/bus.hpp"
 #include "core/config.hpp"
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "db/db.hpp"
+#include "graph/mirror.hpp"
+#include "graph/neo4j_client.hpp"
 #include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -23,6 +26,8 @@
 #include "modules/chat/chat.hpp"
 #include "modules/files/file_room.hpp"
 #include "modules/files/files.hpp"
+#include "modules/links/links.hpp"
+#include "modules/links/resync.hpp"
 #include "modules/presence/presence.hpp"
 #include "modules/presence/project_room.hpp"
 #include "modules/presence/user_room.hpp"
@@ -76,12 +81,31 @@ struct Modules {
   std::unique_ptr<realtime::Gateway> gateway;
   std::unique_ptr<chat::ChatService> chat;
   std::unique_ptr<presence::PresenceService> presence;
+  std::unique_ptr<links::LinksService> links;
+  std::shared_ptr<graph::Mirror> mirror;  // null without NEO4J_URL; started by run_serve
 };
 
 Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& cfg,
                      const std::shared_ptr<db::Pool>& pool, const std::shared_ptr<bus::Bus>& bus,
                      http::Metrics& metrics) {
   Modules m;
+  // Artifact links and the graph: PostgreSQL is the truth, Neo4j (when configured) the mirror.
+  auto artifact_types = links::standard_artifact_types();
+  std::shared_ptr<graph::Neo4jClient> neo4j;
+  if (!cfg.neo4j_url.empty()) {
+    graph::Neo4jOptions no;
+    no.url = cfg.neo4j_url;
+    no.user = cfg.neo4j_user;
+    no.password = cfg.neo4j_password;
+    no.database = cfg.neo4j_database;
+    neo4j = graph::make_neo4j_client(ioc.get_executor(), no);
+    std::vector<std::string> type_names;
+    for (const auto& t : artifact_types.all()) {
+      type_names.push_back(t.name);
+    }
+    m.mirror = std::make_shared<graph::Mirror>(ioc.get_executor(), pool, neo4j, type_names);
+  }
+
   ops::MetricsAccess metrics_access;
   if (!cfg.metrics_listen.empty()) {
     metrics_access.mode = ops::MetricsAccess::Mode::elsewhere;
@@ -89,7 +113,11 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
     metrics_access.mode = ops::MetricsAccess::Mode::token;
     metrics_access.token = cfg.metrics_token;
   }
-  ops::register_routes(router, {pool, bus, &metrics, metrics_access});
+  std::function<std::string()> mirror_state;
+  if (m.mirror) {
+    mirror_state = [mirror = m.mirror] { return mirror->status().degraded ? "degraded" : "up"; };
+  }
+  ops::register_routes(router, {pool, bus, &metrics, metrics_access, mirror_state});
 
   auth::Options auth_options;
   auth_options.session_ttl = cfg.session_ttl;
@@ -145,6 +173,8 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   m.chat->register_routes(router);
   m.presence = std::make_unique<presence::PresenceService>(pool, *m.gateway, *m.auth, *m.projects);
   m.presence->register_routes(router);
+  m.links = std::make_unique<links::LinksService>(pool, bus, *m.projects, std::move(artifact_types), neo4j);
+  m.links->register_routes(router);
   return m;
 }
 
@@ -174,6 +204,42 @@ int run_migrate(const Config& cfg) {
   return 0;
 }
 
+// `collabdev graph resync`: compares the mirror with PostgreSQL, prints what differs, and queues
+// the whole of it again for the mirror to replay.
+int run_graph_resync(const Config& cfg, const std::optional<std::string>& project) {
+  asio::io_context ioc;
+  auto pool = make_pool(ioc, cfg);
+  std::optional<std::string> project_id;
+  if (project) {
+    project_id = ids::canonical(*project);
+    if (!project_id) {
+      std::cerr << "collabdev: --project: not a project id\n";
+      return exit_bad_config;
+    }
+  }
+  std::shared_ptr<graph::Neo4jClient> neo4j;
+  if (!cfg.neo4j_url.empty()) {
+    neo4j = graph::make_neo4j_client(ioc.get_executor(), graph::Neo4jOptions{cfg.neo4j_url, cfg.neo4j_user,
+                                                                             cfg.neo4j_password, cfg.neo4j_database});
+  }
+  auto report = run_blocking(ioc, links::resync(*pool, neo4j, project_id));
+  std::int64_t differing = 0;
+  for (const auto& p : report.projects) {
+    if (p.neo4j_links < 0) {
+      std::cout << "project " << p.project_id << ": " << p.postgresql_links << " links (Neo4j not compared)\n";
+    } else if (p.missing != 0 || p.extra != 0) {
+      ++differing;
+      std::cout << "project " << p.project_id << ": " << p.postgresql_links << " links in PostgreSQL, "
+                << p.neo4j_links << " in Neo4j; " << p.missing << " missing from Neo4j, " << p.extra
+                << " only in Neo4j\n";
+    }
+  }
+  std::cout << report.projects.size() << " projects, " << differing << " differing; " << report.queued
+            << " changes queued for the mirror\n";
+  pool->close();
+  return 0;
+}
+
 int run_serve(const Config& cfg) {
   const unsigned threads = cfg.threads != 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
@@ -197,6 +263,16 @@ int run_serve(const Config& cfg) {
   auto modules = wire_modules(router, ioc, cfg, pool, bus, metrics);
   modules.auth->start_purger(ioc.get_executor(), std::chrono::minutes(10));
   modules.gateway->start();
+  if (modules.mirror) {
+    modules.mirror->start();
+    auto mirror = modules.mirror;
+    metrics.gauge("collabdev_graph_mirror_pending", "Outbox rows not yet replayed into Neo4j.",
+                  [mirror] { return static_cast<double>(mirror->status().pending); });
+    metrics.gauge("collabdev_graph_mirror_lag_seconds", "Age of the oldest outbox row not yet in Neo4j.",
+                  [mirror] { return mirror->status().lag_seconds; });
+    metrics.gauge("collabdev_graph_mirror_up", "1 when the last round of the mirror reached Neo4j.",
+                  [mirror] { return mirror->status().neo4j_up ? 1.0 : 0.0; });
+  }
   metrics.gauge("collabdev_websockets_open", "Open WebSocket connections.",
                 [gw = modules.gateway.get()] { return static_cast<double>(gw->connections()); });
 
@@ -270,6 +346,9 @@ int run_serve(const Config& cfg) {
     if ((server.open_connections() == 0 && modules.gateway->connections() == 0 &&
          (!metrics_server || metrics_server->open_connections() == 0)) ||
         std::chrono::steady_clock::now() >= deadline) {
+      if (modules.mirror) {
+        modules.mirror->stop();
+      }
       bus->stop();
       pool->close();
       ioc.stop();
@@ -316,12 +395,17 @@ int main(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* version = app.add_subcommand("version", "Print the version");
   auto* routes = app.add_subcommand("routes", "Print every HTTP route");
+  auto* graph_cmd = app.add_subcommand("graph", "The Neo4j mirror of the artifact graph");
+  graph_cmd->require_subcommand(1);
+  auto* resync = graph_cmd->add_subcommand("resync", "Rebuild the mirror from PostgreSQL and print what differed");
+  std::optional<std::string> resync_project;
+  resync->add_option("--project", resync_project, "Only this project");
 
   std::optional<std::string> database_url, redis_url, neo4j_url, listen, web_root, log_level, log_format,
       body_limit, migrations_dir;
   std::optional<unsigned> threads;
   bool no_migrate = false;
-  for (auto* sub : {serve, migrate}) {
+  for (auto* sub : {serve, migrate, resync}) {
     sub->add_option("--database-url", database_url, "PostgreSQL URL (DATABASE_URL)");
     sub->add_option("--migrations-dir", migrations_dir, "Folder of NNNN_name.sql files (COLLABDEV_MIGRATIONS_DIR)");
     sub->add_option("--log-level", log_level, "trace|debug|info|warn|error (LOG_LEVEL)");
@@ -329,6 +413,7 @@ int main(int argc, char** argv) {
   }
   serve->add_option("--redis-url", redis_url, "Redis URL (REDIS_URL)");
   serve->add_option("--neo4j-url", neo4j_url, "Neo4j HTTP URL (NEO4J_URL)");
+  resync->add_option("--neo4j-url", neo4j_url, "Neo4j HTTP URL (NEO4J_URL)");
   serve->add_option("--listen", listen, "host:port (COLLABDEV_LISTEN)");
   serve->add_option("--threads", threads, "I/O threads (COLLABDEV_THREADS)");
   serve->add_option("--web-root", web_root, "Folder of the built web client (COLLABDEV_WEB_ROOT)");
@@ -387,6 +472,9 @@ int main(int argc, char** argv) {
     }
     if (migrate->parsed()) {
       return run_migrate(cfg);
+    }
+    if (resync->parsed()) {
+      return run_graph_resync(cfg, resync_project);
     }
     return run_serve(cfg);
   } catch (const std::exception& e) {

@@ -148,7 +148,7 @@ test('task create, read, update, delete with the documented shape', async () => 
   assert.equal(r.status, 201, r.text);
   const task = r.json;
   assert.deepEqual(Object.keys(task).sort(), ['assignee_id', 'column_id', 'created_at', 'created_by', 'description',
-    'due_date', 'id', 'position', 'priority', 'project_id', 'status', 'title', 'updated_at', 'version']);
+    'due_date', 'id', 'number', 'position', 'priority', 'project_id', 'status', 'title', 'updated_at', 'version']);
   assert.equal(task.title, 'Write the parser');
   assert.equal(task.description, '  keep\nformatting  ');
   assert.equal(task.column_id, t.columns[0].id, 'the first column by default');

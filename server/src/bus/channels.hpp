@@ -34,6 +34,8 @@ inline std::string project_members(std::string_view project_id) {
 inline std::string user_projects(std::string_view user_id) { return join("ws:user:", user_id, ":projects"); }
 // The file tree of a project (file.created, file.renamed, file.deleted).
 inline std::string project_files(std::string_view project_id) { return join("ws:project:", project_id, ":files"); }
+// Links between the project's artifacts (link.created, link.deleted).
+inline std::string project_links(std::string_view project_id) { return join("ws:project:", project_id, ":links"); }
 inline std::string file_edits(std::string_view file_id) { return join("ws:file:", file_id, ":edits"); }
 inline std::string page_edits(std::string_view page_id) { return join("ws:page:", page_id, ":edits"); }
 inline std::string call_signal(std::string_view call_id) { return join("ws:call:", call_id, ":signal"); }

@@ -100,6 +100,9 @@ Config config_from_env(const EnvLookup& lookup) {
   c.database_url = env_or(lookup, "DATABASE_URL", "");
   c.redis_url = env_or(lookup, "REDIS_URL", "");
   c.neo4j_url = env_or(lookup, "NEO4J_URL", "");
+  c.neo4j_user = env_or(lookup, "NEO4J_USER", "");
+  c.neo4j_password = env_or(lookup, "NEO4J_PASSWORD", "");
+  c.neo4j_database = env_or(lookup, "NEO4J_DATABASE", "neo4j");
   const auto listen = parse_listen(env_or(lookup, "COLLABDEV_LISTEN", "127.0.0.1:8080"), "COLLABDEV_LISTEN");
   c.listen_host = listen.host;
   c.listen_port = listen.port;
@@ -191,7 +194,15 @@ void validate(const Config& c) {
   }
   check_url(c.database_url, "DATABASE_URL", {"postgresql", "postgres"});
   check_url(c.redis_url, "REDIS_URL", {"redis", "unix"});
-  check_url(c.neo4j_url, "NEO4J_URL", {"http", "https"});
+  // The mirror speaks plain HTTP to a Neo4j beside the server (the Query API client has no TLS).
+  check_url(c.neo4j_url, "NEO4J_URL", {"http"});
+  if (c.neo4j_database.empty() || c.neo4j_database.size() > 63 ||
+      c.neo4j_database.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) {
+    throw ConfigError("NEO4J_DATABASE: expected a Neo4j database name (a-z, 0-9, '.', '-'), got '" + c.neo4j_database + "'");
+  }
+  if (c.neo4j_user.empty() != c.neo4j_password.empty()) {
+    throw ConfigError("NEO4J_USER and NEO4J_PASSWORD: give both or neither");
+  }
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels)) {
     throw ConfigError("LOG_LEVEL: expected trace, debug, info, warn, error, critical or off, got '" + c.log_level + "'");

@@ -13,7 +13,10 @@ namespace collabdev {
 struct Config {
   std::string database_url;
   std::string redis_url;   // empty: in-process bus, single instance
-  std::string neo4j_url;   // empty: graph queries on PostgreSQL
+  std::string neo4j_url;   // empty: no graph mirror, graph queries on PostgreSQL
+  std::string neo4j_user;      // empty: Neo4j without authentication
+  std::string neo4j_password;
+  std::string neo4j_database = "neo4j";
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   unsigned threads = 0;    // 0: one per core

@@ -2,7 +2,15 @@
 // server's CSRF rule for cookie sessions) and relies on the HttpOnly session cookie: no token is
 // ever kept in script-readable storage.
 import type {
+  ArtifactRef,
+  ArtifactSearch,
+  ArtifactType,
   Board,
+  Link,
+  LinkKind,
+  LinkList,
+  ProjectGraph,
+  Related,
   Column,
   FileEntry,
   FileHistoryPage,
@@ -243,6 +251,22 @@ export const api = {
   deleteFile: (id: string, fileId: string) => request<void>('DELETE', `${p(id)}/files/${encodeURIComponent(fileId)}`),
   fileHistory: (id: string, fileId: string, cursor?: string) =>
     request<FileHistoryPage>('GET', `${p(id)}/files/${encodeURIComponent(fileId)}/history`, { query: { limit: 50, cursor } }),
+  // links and the graph
+  listLinks: (id: string, type: ArtifactType, artifactId: string) =>
+    request<LinkList>('GET', `${p(id)}/artifacts/${type}/${encodeURIComponent(artifactId)}/links`),
+  createLink: (id: string, source: ArtifactRef, target: ArtifactRef, kind?: LinkKind) =>
+    request<Link>('POST', `${p(id)}/links`, { body: kind ? { source, target, kind } : { source, target } }),
+  deleteLink: (id: string, linkId: string) => request<void>('DELETE', `${p(id)}/links/${encodeURIComponent(linkId)}`),
+  searchArtifacts: (id: string, q: string, types?: ArtifactType[]) =>
+    request<ArtifactSearch>('GET', `${p(id)}/artifacts`, { query: { q, types: types?.join(','), limit: 20 } }),
+  related: (id: string, type: ArtifactType, artifactId: string, depth: number, filter: { types?: string; kinds?: string } = {}) =>
+    request<Related>('GET', `${p(id)}/artifacts/${type}/${encodeURIComponent(artifactId)}/related`, {
+      query: { depth, types: filter.types || undefined, kinds: filter.kinds || undefined },
+    }),
+  projectGraph: (id: string, filter: { types?: string; kinds?: string } = {}) =>
+    request<ProjectGraph>('GET', `${p(id)}/graph`, {
+      query: { limit: 1000, types: filter.types || undefined, kinds: filter.kinds || undefined },
+    }),
 };
 
 /** The address of a file's raw text (a download: the server sends it inert). */

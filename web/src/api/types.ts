@@ -36,6 +36,15 @@ export type FileWithContent = Schemas['FileWithContent'];
 export type FileUpdate = Schemas['FileUpdate'];
 export type FileHistoryPage = Schemas['FileHistory'];
 export type ProblemBody = Partial<Schemas['Problem']>;
+export type ArtifactType = Schemas['ArtifactType'];
+export type ArtifactRef = Schemas['ArtifactRef'];
+export type ArtifactEnd = Schemas['ArtifactEnd'];
+export type Link = Schemas['Link'];
+export type LinkKind = Schemas['LinkKind'];
+export type LinkList = Schemas['LinkList'];
+export type Related = Schemas['Related'];
+export type ProjectGraph = Schemas['ProjectGraph'];
+export type ArtifactSearch = Schemas['ArtifactSearch'];
 
 export interface Page<T> {
   items: T[];

@@ -25,6 +25,7 @@ import { AddColumn, COLUMN_NAME_MAX, DeleteColumnDialog, Filters, MissingTask, Q
 import { dayOf, filterFromSearch, filterToSearch, fullIndexFor, isFiltering, matchesFilter, noFilter, sortIds, type BoardColumnState, type TaskFilterState } from './boardState';
 import { CardBody } from './Card';
 import { ColumnTasks, type ColumnScroller } from './ColumnTasks';
+import { LinkedPanel } from '../links/LinkedPanel';
 import { TaskDialog } from './TaskDialog';
 import type { BoardApi } from './useBoard';
 
@@ -321,6 +322,17 @@ export function BoardView({
         columns={state.columns}
         members={members}
         onClose={() => setOpenTask(null)}
+        linked={opened ? (
+          <LinkedPanel
+            projectId={base.split('/')[2] ?? ''}
+            type="TASK"
+            id={opened.id}
+            onOpen={(end) => {
+              if (end.type === 'TASK') setOpenTask(end.id);
+              else navigate(`${base}/${end.type === 'MESSAGE' ? 'chat' : end.type === 'PAGE' ? 'pages' : 'code'}`);
+            }}
+          />
+        ) : undefined}
         onSave={async (patch, columnId) => {
           if (!opened) return;
           const taskId = opened.id;

@@ -54,7 +54,7 @@ export const SortableCard = memo(function SortableCard({
 });
 
 function cardLabel(task: Task, member: Member | undefined, today: string): string {
-  const parts = [task.title];
+  const parts = [task.number ? `#${task.number} ${task.title}` : task.title];
   if (task.priority) parts.push(`${priorityLabel(task.priority)} priority`);
   const due = dueState(task, today);
   if (due === 'overdue') parts.push(`overdue since ${task.due_date}`);
@@ -71,7 +71,10 @@ export function CardBody({ task, member, overlay, today }: { task: Task; member?
   const described = Boolean(task.description?.trim());
   return (
     <div className={`card-body${overlay ? ' card-overlay' : ''}`}>
-      <div className="card-title">{task.title}</div>
+      <div className="card-title">
+        {task.number != null && <span className="task-number" data-testid="card-number">#{task.number} </span>}
+        {task.title}
+      </div>
       {(task.priority || due || member || described) && (
         <div className="card-meta">
           {task.priority && <span className={`prio prio-${task.priority.toLowerCase()}`}>{priorityLabel(task.priority)}</span>}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Member, Priority, Task, TaskInput } from '../api/types';
 import { PRIORITIES } from '../api/types';
 import { Dialog, Icon } from '../ui/Dialog';
@@ -42,6 +42,7 @@ export function TaskDialog({
   onDelete,
   changedBy,
   meId,
+  linked,
 }: {
   taskId: string | null;
   task: Task | undefined;
@@ -53,6 +54,8 @@ export function TaskDialog({
   onClose: () => void;
   onSave: (patch: TaskInput, columnId: string) => Promise<void>;
   onDelete: () => void;
+  /** The task's Linked panel, shown below the form. */
+  linked?: ReactNode;
 }) {
   const [base, setBase] = useState<Draft | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -137,7 +140,7 @@ export function TaskDialog({
   const mark = (f: DraftField) => (updatedByOthers.includes(f) ? ' field-updated' : '') + (f in conflicts ? ' field-conflict' : '');
 
   return (
-    <Dialog open={open} title="Task" onClose={requestClose} testId="task-dialog" wide>
+    <Dialog open={open} title={task?.number != null ? `Task #${task.number}` : 'Task'} onClose={requestClose} testId="task-dialog" wide>
       {draft && (
         <form className="form task-form" onSubmit={submit}>
           {gone && (
@@ -253,6 +256,7 @@ export function TaskDialog({
           )}
         </form>
       )}
+      {draft && !gone && linked}
     </Dialog>
   );
 }

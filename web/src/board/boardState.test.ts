@@ -15,6 +15,7 @@ function task(id: string, column_id: string, position: number, extra: Partial<Ta
     priority: null,
     position,
     version: 1,
+    number: null,
     created_by: 'u',
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',

@@ -169,6 +169,7 @@ export function useBoard(
         priority: input.priority ?? null,
         position: Number.MAX_SAFE_INTEGER,
         version: 0,
+        number: null,
         created_by: '',
         created_at: now,
         updated_at: now,

@@ -21,6 +21,8 @@ import { ComingSection, SECTIONS, SectionNav } from './Sections';
 
 // The code editor (CodeMirror) is a chunk of its own, loaded when the Code section opens.
 const CodeSection = lazy(() => import('../code/CodeSection'));
+// Cytoscape is large: the graph's code loads when the Graph section is first opened.
+const GraphView = lazy(() => import('../graph/GraphView').then((m) => ({ default: m.GraphView })));
 
 export function ProjectPage({ projectId, tab, taskId, file }: { projectId: string; tab: ProjectTab; taskId?: string; file?: string }) {
   const me = useMe();
@@ -161,6 +163,10 @@ export function ProjectPage({ projectId, tab, taskId, file }: { projectId: strin
           ) : tab === 'code' ? (
             <Suspense fallback={<p className="muted code-loading">Loading the code editor…</p>}>
               <CodeSection projectId={projectId} room={room} me={me} fileKey={file} notify={notify} onTitle={setOpenFilePath} />
+            </Suspense>
+          ) : tab === 'graph' ? (
+            <Suspense fallback={<p className="muted">Loading the graph…</p>}>
+              <GraphView projectId={projectId} base={base} room={room} />
             </Suspense>
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />

@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/nullable.hpp"
 #include "modules/chat/queries.hpp"
+#include "modules/links/hooks.hpp"
 
 namespace collabdev::chat {
 
@@ -129,9 +130,14 @@ awaitable<http::Response> ChatService::send(http::Request& req) {
     }
   }
   auto r = co_await tx.query(sql::insert_message, project, scope.user_id, *content, reply_to.value);
+  auto mentions = co_await links::sync_mentions(tx, project, r.get(0, "id"), scope.user_id, *content, false);
   co_await tx.commit();
   auto message = message_json(r, 0);
   co_await publish(project, "message.created", message);
+  bj::object actor;
+  actor["id"] = scope.user_id;
+  actor["name"] = scope.user_name;
+  co_await links::publish_link_changes(*bus_, project, mentions, actor);
   co_return http::Response::json(message, 201);
 }
 
@@ -163,9 +169,14 @@ awaitable<http::Response> ChatService::edit(http::Request& req) {
   if (r.empty()) {
     fail(problems::conflict("The message was deleted."));
   }
+  auto mentions = co_await links::sync_mentions(tx, project, id, scope.user_id, *content, true);
   co_await tx.commit();
   auto message = message_json(r, 0);
   co_await publish(project, "message.updated", message);
+  bj::object actor;
+  actor["id"] = scope.user_id;
+  actor["name"] = scope.user_name;
+  co_await links::publish_link_changes(*bus_, project, mentions, actor);
   co_return http::Response::json(message);
 }
 
@@ -184,6 +195,9 @@ awaitable<http::Response> ChatService::remove(http::Request& req) {
     fail(problems::forbidden("Only the author, a MAINTAINER or an OWNER may delete a message."));
   }
   auto r = co_await tx.query(sql::delete_message, id, project);
+  if (!r.empty()) {
+    co_await links::artifact_deleted(tx, project, "MESSAGE", id);
+  }
   co_await tx.commit();
   if (!r.empty()) {
     co_await publish(project, "message.deleted", message_json(r, 0));

@@ -15,6 +15,7 @@
 #include "core/json.hpp"
 #include "modules/files/paths.hpp"
 #include "modules/files/queries.hpp"
+#include "modules/links/hooks.hpp"
 
 namespace collabdev::files {
 
@@ -280,6 +281,7 @@ awaitable<http::Response> FilesService::rename(http::Request& req) {
   try {
     r = co_await tx.query(sql::rename_file, file_id, path->path, path->key, path->name, language_of(path->name),
                           scope.user_id);
+    co_await links::artifact_renamed(tx, scope.project_id, "FILE", file_id, path->path);
     co_await tx.commit();
   } catch (const db::Error& e) {
     if (e.is_unique_violation()) {
@@ -310,6 +312,7 @@ awaitable<http::Response> FilesService::remove(http::Request& req) {
     fail(problems::precondition_failed(bj::parse(current.get(0, "file"))));
   }
   co_await tx.query(sql::delete_file, file_id);
+  co_await links::artifact_deleted(tx, scope.project_id, "FILE", file_id);
   co_await tx.commit();
   co_await publish_tree(scope.project_id, "file.deleted",
                         "{\"id\":\"" + file_id + "\",\"path\":" + bj::serialize(bj::value(current.get(0, "path"))) +

@@ -83,6 +83,9 @@ void register_routes(http::Router& router, Deps deps) {
         down.push_back({"redis", "does not answer"});
       }
     }
+    if (deps.graph_mirror) {
+      checks["graph_mirror"] = deps.graph_mirror();
+    }
     if (!down.empty()) {
       std::string names;
       for (const auto& d : down) {

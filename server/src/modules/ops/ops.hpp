@@ -1,6 +1,8 @@
 #pragma once
-// Operations endpoints: liveness, readiness (PostgreSQL, and Redis when configured), Prometheus
+// Operations endpoints: liveness, readiness (PostgreSQL, and Redis when configured; the graph
+// mirror as up or degraded, never failing), Prometheus
 // metrics, and the OpenAPI description of the API.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +30,9 @@ struct Deps {
   std::shared_ptr<bus::Bus> bus;
   http::Metrics* metrics = nullptr;
   MetricsAccess metrics_access;
+  // The graph mirror's state for /readyz: "up", or "degraded" while it is behind or Neo4j is
+  // unreachable (the server still serves: graph queries fall back to PostgreSQL). Unset: no mirror.
+  std::function<std::string()> graph_mirror;
 };
 
 void register_routes(http::Router& router, Deps deps);

@@ -32,6 +32,7 @@ bool allowed(Role actor, Action action, std::optional<Role> target, std::optiona
     case Action::view_members:
     case Action::edit_tasks:
     case Action::post_message:
+    case Action::edit_links:
       return true;
     case Action::update_project:
     case Action::manage_columns:

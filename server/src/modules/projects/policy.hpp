@@ -24,6 +24,7 @@ enum class Action {
   manage_columns,   // board structure
   edit_tasks,       // create, update, move, delete tasks
   post_message,
+  edit_links,       // link artifacts and remove links
   moderate_messages,  // delete others' messages
 };
 

@@ -11,6 +11,7 @@
 #include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/nullable.hpp"
+#include "graph/outbox.hpp"
 #include "modules/projects/queries.hpp"
 
 namespace collabdev::projects {
@@ -207,6 +208,9 @@ awaitable<http::Response> ProjectsService::remove(http::Request& req) {
   co_await lock(tx, scope, Action::delete_project, ProjectLock::membership);
   auto members = co_await tx.query(sql::list_members, scope.project_id);
   co_await tx.query(sql::delete_project, scope.project_id);
+  // Its links went with it (ON DELETE CASCADE); the graph mirror drops its nodes.
+  const bj::object nothing;
+  co_await graph::record(tx, scope.project_id, "project.delete", nothing);
   co_await tx.commit();
   for (int i = 0; i < members.rows(); ++i) {
     co_await publish_membership(scope.project_id, "project.deleted", std::string(members.get(i, "user_id")));

@@ -13,7 +13,7 @@ namespace collabdev::tasks::sql {
   "json_build_object('id', t.id, 'project_id', t.project_id, 'column_id', t.column_id, "            \
   "'title', t.title, 'description', t.description, 'status', t.status, 'assignee_id', t.assignee_id, " \
   "'due_date', to_char(t.due_date, 'YYYY-MM-DD'), 'priority', t.priority, 'position', t.position, "  \
-  "'version', t.version, 'created_by', t.created_by, "                                              \
+  "'version', t.version, 'number', t.number, 'created_by', t.created_by, "                                              \
   "'created_at', " COLLABDEV_TASKS_TS("t.created_at") ", 'updated_at', " COLLABDEV_TASKS_TS("t.updated_at") ")"
 
 // The column shape (alias c), as json_build_object arguments so that the board can add its tasks.
@@ -131,10 +131,12 @@ inline constexpr db::Statement renumber_if_out_of_range{
 inline constexpr db::Statement is_member{
     "tasks_is_member", "SELECT 1 FROM project_members WHERE project_id = $1 AND user_id = $2"};
 
+// The task takes the project's next short number (#42) under the board write's project lock.
 inline constexpr db::Statement insert_task{
     "tasks_insert",
+    "WITH n AS (UPDATE projects SET task_seq = task_seq + 1 WHERE id = $1 RETURNING task_seq) "
     "INSERT INTO tasks AS t (project_id, column_id, title, description, status, assignee_id, due_date, priority, "
-    "created_by, position) VALUES ($1, $2, $3, $4, $5, $6::uuid, $7::date, $8, $9, $10) "
+    "created_by, position, number) VALUES ($1, $2, $3, $4, $5, $6::uuid, $7::date, $8, $9, $10, (SELECT task_seq FROM n)) "
     "RETURNING " COLLABDEV_TASK_JSON "::text AS task, t.version, t.id"};
 
 inline constexpr db::Statement get_task{

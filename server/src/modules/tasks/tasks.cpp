@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "modules/links/hooks.hpp"
 #include "modules/tasks/position.hpp"
 #include "modules/tasks/queries.hpp"
 #include "modules/tasks/request_parts.hpp"
@@ -205,6 +206,9 @@ awaitable<http::Response> TasksService::update_task(http::Request& req) {
   auto r = co_await tx.query(sql::update_task, task_id, title.present, title.value, description.present,
                              description.value, assignee.present, assignee.value, due_date.present, due_date.value,
                              priority.present, priority.value);
+  if (title.present) {
+    co_await links::artifact_renamed(tx, project_id, "TASK", task_id, *title.value);
+  }
   co_await commit_board_write(tx, scope, "task.updated", seq, r.get(0, "task"));
   co_return task_response(r);
 }
@@ -252,6 +256,7 @@ awaitable<http::Response> TasksService::delete_task(http::Request& req) {
   const auto seq = co_await begin_board_write(tx, scope, Action::edit_tasks);
   auto current = co_await locked_task(tx, task_id, project_id, expected);
   co_await tx.query(sql::delete_task, task_id);
+  co_await links::artifact_deleted(tx, project_id, "TASK", task_id);
   co_await commit_board_write(tx, scope, "task.deleted", seq, current.get(0, "task"));
   co_return http::Response::no_content();
 }

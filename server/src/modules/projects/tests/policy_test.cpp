@@ -6,6 +6,8 @@ using namespace collabdev::projects;
 
 TEST(Policy, RoleMatrix) {
   EXPECT_TRUE(allowed(Role::owner, Action::delete_project));
+  EXPECT_TRUE(allowed(Role::member, Action::edit_links));
+  EXPECT_TRUE(allowed(Role::maintainer, Action::edit_links));
   EXPECT_FALSE(allowed(Role::maintainer, Action::delete_project));
   EXPECT_FALSE(allowed(Role::member, Action::delete_project));
   EXPECT_TRUE(allowed(Role::maintainer, Action::update_project));
