@@ -2,9 +2,14 @@
 # make bench: builds the release server and the load tools, starts private services on the
 # benchmark's own ports, runs the four scenarios of docs/BENCHMARKS.md side by side with their
 # peers (pgbench for HTTP, Centrifugo v6 for WebSockets) and writes docs/BENCHMARKS.md.
-#   bench/run.sh            the full run (about 15 minutes on 2 cores)
+#   bench/run.sh            the full run (about 30 minutes on 2 cores)
 #   bench/run.sh --smoke    tiny loads for a few seconds: checks that every load tool works, writes
 #                           nothing under docs/ (for make test)
+# Each comparison runs BENCH_REPEAT times (default 3), alternating ours and the peer's (ours, peer,
+# ours, peer, ...); the report gives the median of the pairwise ratios, their spread and the load
+# average during each. BENCH_ONLY=http,big,fanout,idle (or a prefix of a fan-out row: fanout-1,
+# fanout-2, fanout-1-one, fanout-2-ten, ...) runs a subset; the report then says "not run" for the
+# rest.
 # All traffic stays on 127.0.0.1; every load is bounded in count and in time, and ends by itself.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,11 +34,23 @@ threads=$(nproc)
 
 if [ $smoke = 1 ]; then
   http_seconds=1; fan_per_room=20; fan_rooms_of=5; idle_counts=(50); budget=40
-  step_seconds=0.5; latency_seconds=1; max_steps=2; start_rate=200
+  step_seconds=0.5; latency_seconds=1; max_steps=2; start_rate=200; repeat=${BENCH_REPEAT:-1}
 else
-  http_seconds=8; fan_per_room=1000; fan_rooms_of=100; budget=150
-  step_seconds=2; latency_seconds=5; max_steps=12; start_rate=20000
+  http_seconds=5; fan_per_room=1000; fan_rooms_of=100; budget=150
+  step_seconds=1.5; latency_seconds=4; max_steps=10; start_rate=20000; repeat=${BENCH_REPEAT:-3}
 fi
+only=${BENCH_ONLY:-}
+# Whether a comparison is selected by BENCH_ONLY (every one when it is empty).
+want() {
+  [ -z "$only" ] && return 0
+  local w
+  for w in ${only//,/ }; do
+    case "$1" in "$w"*) return 0 ;; esac
+  done
+  return 1
+}
+# The load average (1, 5, 15 minutes) now, appended to the comparison's load file.
+note_load() { cut -d' ' -f1-3 /proc/loadavg >>"$out/load-$1.txt"; }
 
 log() { echo "bench: $*" >&2; }
 
@@ -160,31 +177,39 @@ jwt=$(python3 bench/centrifugo.py token "$secret")
 setup_pid=$last_pid
 
 # ---- scenario 1 and 4: HTTP against PostgreSQL's ceiling ----------------------------------------
-http_case() {  # scenario name method path body project connections
-  local scenario=$1 name=$2 method=$3 path=$4 body=$5 project=$6 c=$7
+http_case() {  # scenario name method path body project connections repetition
+  local scenario=$1 name=$2 method=$3 path=$4 body=$5 project=$6 c=$7 r=$8
   local wt=$(( c < 2 ? 1 : 2 ))
-  log "$scenario: $name at $c connections (wrk, then pgbench)"
+  log "$scenario: $name at $c connections, run $r of $repeat (wrk, then pgbench)"
   local cmd=(wrk -t"$wt" -c"$c" -d"${http_seconds}s" --latency -s bench/wrk/api.lua "http://127.0.0.1:$port_a$path")
-  record "$scenario" "BENCH_TOKEN=$token BENCH_METHOD=$method BENCH_BODY='$body'" "${cmd[@]}"
-  BENCH_TOKEN=$token BENCH_METHOD=$method BENCH_BODY=$body "${cmd[@]}" >"$out/wrk-$name-$c.txt" 2>&1
+  if [ "$r" = 1 ]; then record "$scenario" "BENCH_TOKEN=$token BENCH_METHOD=$method BENCH_BODY='$body'" "${cmd[@]}"; fi
+  note_load "$name-$c"
+  BENCH_TOKEN=$token BENCH_METHOD=$method BENCH_BODY=$body "${cmd[@]}" >"$out/wrk-$name-$c-r$r.txt" 2>&1
   local script=build/bench-loadgen/pgbench/$name.sql
   [ "$name" = big_board ] && script=build/bench-loadgen/pgbench/board.sql
   local pcmd=(pgbench -n -M prepared -c "$c" -j "$wt" -T "$http_seconds" -f "$script"
     -D token_hash="$token_hash" -D user_id="$user_id" -D project="$project"
     -D no_task=00000000-0000-0000-0000-000000000000 -D title=pgbench-task
-    -l --log-prefix="$out/pgbench-$name-$c" -h 127.0.0.1 -p "$pg_port" -U collabdev collabdev_bench)
-  record "$scenario" "${pcmd[@]}"
-  "${pcmd[@]}" >"$out/pgbench-$name-$c.txt" 2>&1 || { cat "$out/pgbench-$name-$c.txt"; exit 1; }
+    -l --log-prefix="$out/pgbench-$name-$c-r$r" -h 127.0.0.1 -p "$pg_port" -U collabdev collabdev_bench)
+  if [ "$r" = 1 ]; then record "$scenario" "${pcmd[@]}"; fi
+  "${pcmd[@]}" >"$out/pgbench-$name-$c-r$r.txt" 2>&1 || { cat "$out/pgbench-$name-$c-r$r.txt"; exit 1; }
+  note_load "$name-$c"
 }
 
 board50=$(j '["board50"]'); writes=$(j '["writes"]'); big=$(j '["big"]')
-for c in 16 64; do
-  http_case http board GET "/api/v1/projects/$board50/board" "" "$board50" "$c"
-  http_case http create_task POST "/api/v1/projects/$writes/tasks" '{"title":"wrk task"}' "$writes" "$c"
-  http_case http me GET "/api/v1/me" "" "$board50" "$c"
-done
-for c in 1 16; do
-  http_case big big_board GET "/api/v1/projects/$big/board" "" "$big" "$c"
+for r in $(seq 1 "$repeat"); do
+  if want http; then
+    for c in 16 64; do
+      http_case http board GET "/api/v1/projects/$board50/board" "" "$board50" "$c" "$r"
+      http_case http create_task POST "/api/v1/projects/$writes/tasks" '{"title":"wrk task"}' "$writes" "$c" "$r"
+      http_case http me GET "/api/v1/me" "" "$board50" "$c" "$r"
+    done
+  fi
+  if want big; then
+    for c in 1 16; do
+      http_case big big_board GET "/api/v1/projects/$big/board" "" "$big" "$c" "$r"
+    done
+  fi
 done
 stop_process "$setup_pid"
 
@@ -200,41 +225,54 @@ fanout() {  # result-name pids ws-urls protocol rooms per-room publish publish-u
     --rooms "$5" --per-room "$6" --publish "$7" --publish-url "$8" --publish-auth "$9" --pids "$2"
     --start-rate "$start_rate" --factor 1.5 --step-seconds "$step_seconds" --latency-seconds "$latency_seconds"
     --max-steps "$max_steps" --budget "$budget" --message-bytes 100)
-  record fanout "${cmd[@]}"
-  log "fan-out: $name"
-  "${cmd[@]}" >"$out/fanout-$name.json" 2>"$out/fanout-$name.log" || { tail -n 20 "$out/fanout-$name.log"; exit 1; }
+  if [ "$rep" = 1 ]; then record fanout "${cmd[@]}"; fi
+  log "fan-out: $name, run $rep of $repeat"
+  note_load "fanout-${name#*-}"
+  "${cmd[@]}" >"$out/fanout-$name-r$rep.json" 2>"$out/fanout-$name-r$rep.log" || { tail -n 20 "$out/fanout-$name-r$rep.log"; exit 1; }
+  note_load "fanout-${name#*-}"
 }
 
-fan_rooms=("1x$fan_per_room" "10x$fan_rooms_of")
 for shape in one ten; do
   if [ $shape = one ]; then
     crooms=project:$one_room; zrooms=room_one; per=$fan_per_room
   else
     crooms=$collab_rooms_10; zrooms=$centrifugo_rooms_10; per=$fan_rooms_of
   fi
-  # One instance each: CollabDev+ with its in-process bus, Centrifugo with its memory engine.
-  start_collabdev "collabdev-$shape" "$port_a" ""; a=$last_pid
-  fanout "collabdev-1-$shape" "$a" "ws://127.0.0.1:$port_a/api/v1/ws" collabdev "$crooms" "$per" \
-    collabdev "http://127.0.0.1:$port_a" "Bearer $token"
-  stop_process "$a"
-  start_centrifugo "centrifugo-$shape" "$cport_a" memory; a=$last_pid
-  fanout "centrifugo-1-$shape" "$a" "ws://127.0.0.1:$cport_a/connection/websocket" centrifugo "$zrooms" "$per" \
-    centrifugo "http://127.0.0.1:$cport_a" "$api_key"
-  stop_process "$a"
-  # Two instances each behind Redis; clients alternate between them, publishes go to the first.
-  start_collabdev "collabdev-a-$shape" "$port_a" "$redis_url"; a=$last_pid
-  start_collabdev "collabdev-b-$shape" "$port_b" "$redis_url"; b=$last_pid
-  fanout "collabdev-2-$shape" "$a,$b" "ws://127.0.0.1:$port_a/api/v1/ws,ws://127.0.0.1:$port_b/api/v1/ws" \
-    collabdev "$crooms" "$per" collabdev "http://127.0.0.1:$port_a" "Bearer $token"
-  # The same, published straight to the Redis channel: the fan-out without HTTP and PostgreSQL.
-  fanout "collabdev-2redis-$shape" "$a,$b" "ws://127.0.0.1:$port_a/api/v1/ws,ws://127.0.0.1:$port_b/api/v1/ws" \
-    collabdev "$crooms" "$per" redis "redis://127.0.0.1:$redis_port" ""
-  stop_process "$a"; stop_process "$b"
-  start_centrifugo "centrifugo-a-$shape" "$cport_a" redis; a=$last_pid
-  start_centrifugo "centrifugo-b-$shape" "$cport_b" redis; b=$last_pid
-  fanout "centrifugo-2-$shape" "$a,$b" "ws://127.0.0.1:$cport_a/connection/websocket,ws://127.0.0.1:$cport_b/connection/websocket" \
-    centrifugo "$zrooms" "$per" centrifugo "http://127.0.0.1:$cport_a" "$api_key"
-  stop_process "$a"; stop_process "$b"
+  for rep in $(seq 1 "$repeat"); do
+    if want "fanout-1-$shape"; then
+      # One instance each: CollabDev+ with its in-process bus, Centrifugo with its memory engine.
+      start_collabdev "collabdev-$shape" "$port_a" ""; a=$last_pid
+      fanout "collabdev-1-$shape" "$a" "ws://127.0.0.1:$port_a/api/v1/ws" collabdev "$crooms" "$per" \
+        collabdev "http://127.0.0.1:$port_a" "Bearer $token"
+      stop_process "$a"
+      # One instance on Redis, published straight to the room's channel: the fan-out alone, not
+      # bounded by the chat's HTTP route (stored, then published).
+      start_collabdev "collabdev-bus-$shape" "$port_a" "$redis_url"; a=$last_pid
+      fanout "collabdev-1redis-$shape" "$a" "ws://127.0.0.1:$port_a/api/v1/ws" collabdev "$crooms" "$per" \
+        redis "redis://127.0.0.1:$redis_port" ""
+      stop_process "$a"
+      start_centrifugo "centrifugo-$shape" "$cport_a" memory; a=$last_pid
+      fanout "centrifugo-1-$shape" "$a" "ws://127.0.0.1:$cport_a/connection/websocket" centrifugo "$zrooms" "$per" \
+        centrifugo "http://127.0.0.1:$cport_a" "$api_key"
+      stop_process "$a"
+    fi
+    if want "fanout-2-$shape"; then
+      # Two instances each behind Redis; clients alternate between them, publishes go to the first.
+      start_collabdev "collabdev-a-$shape" "$port_a" "$redis_url"; a=$last_pid
+      start_collabdev "collabdev-b-$shape" "$port_b" "$redis_url"; b=$last_pid
+      fanout "collabdev-2-$shape" "$a,$b" "ws://127.0.0.1:$port_a/api/v1/ws,ws://127.0.0.1:$port_b/api/v1/ws" \
+        collabdev "$crooms" "$per" collabdev "http://127.0.0.1:$port_a" "Bearer $token"
+      # The same, published straight to the Redis channel: the fan-out without HTTP and PostgreSQL.
+      fanout "collabdev-2redis-$shape" "$a,$b" "ws://127.0.0.1:$port_a/api/v1/ws,ws://127.0.0.1:$port_b/api/v1/ws" \
+        collabdev "$crooms" "$per" redis "redis://127.0.0.1:$redis_port" ""
+      stop_process "$a"; stop_process "$b"
+      start_centrifugo "centrifugo-a-$shape" "$cport_a" redis; a=$last_pid
+      start_centrifugo "centrifugo-b-$shape" "$cport_b" redis; b=$last_pid
+      fanout "centrifugo-2-$shape" "$a,$b" "ws://127.0.0.1:$cport_a/connection/websocket,ws://127.0.0.1:$cport_b/connection/websocket" \
+        centrifugo "$zrooms" "$per" centrifugo "http://127.0.0.1:$cport_a" "$api_key"
+      stop_process "$a"; stop_process "$b"
+    fi
+  done
 done
 
 # ---- scenario 3: memory per idle connection ------------------------------------------------------
@@ -245,6 +283,8 @@ idle() {  # result-name pid ws protocol room count
   log "idle: $1"
   "${cmd[@]}" >"$out/idle-$1.json" 2>"$out/idle-$1.log" || { tail -n 20 "$out/idle-$1.log"; exit 1; }
 }
+# Memory does not move with the machine's load: one run of each, alternating ours and the peer's.
+want idle || idle_counts=()
 for n in "${idle_counts[@]}"; do
   start_collabdev "collabdev-idle-$n" "$port_a" ""; a=$last_pid
   idle "collabdev-$n" "$a" "ws://127.0.0.1:$port_a/api/v1/ws" collabdev "project:$one_room" "$n"
@@ -256,7 +296,7 @@ done
 
 # ---- the report ---------------------------------------------------------------------------------
 versions="$("$server_bin" version 2>/dev/null | head -n1); centrifugo $centrifugo_version (go install, $(go version | cut -d' ' -f3))"
-report=(python3 bench/report.py "$out" --nofile "$nofile" --threads "$threads" --versions "$versions")
+report=(python3 bench/report.py "$out" --nofile "$nofile" --threads "$threads" --versions "$versions" --repeat "$repeat")
 if [ $smoke = 1 ]; then
   "${report[@]}" --check
   log "smoke: every load tool ran"

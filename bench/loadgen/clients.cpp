@@ -94,17 +94,30 @@ std::string_view text_of(const beast::flat_buffer& b) {
   return {static_cast<const char*>(d.data()), d.size()};
 }
 
-// Reads frames until one answers request `id_marker`; returns false on an error answer.
+// Reads frames until one answers request `id_marker`; returns false on an error answer. A frame
+// may hold several envelopes, one per line (e.g. CollabDev+'s `ack` and `ready` together).
 awaitable<bool> await_reply(websocket::stream<beast::tcp_stream>& ws, beast::flat_buffer& buffer,
                             std::string_view id_marker, Latencies& latencies, Counters& counters) {
   for (int i = 0; i < 64; ++i) {
     buffer.consume(buffer.size());
     co_await ws.async_read(buffer, asio::use_awaitable);
     const auto text = text_of(buffer);
-    if (text.find(id_marker) != std::string_view::npos) {
-      co_return text.find("\"error\"") == std::string_view::npos;
+    counters.frames += 1;
+    if (text.find('\n') != std::string_view::npos) {
+      counters.batched_frames += 1;
     }
     counters.delivered += count_publications(text, latencies);
+    for (std::size_t at = 0; at <= text.size();) {
+      auto end = text.find('\n', at);
+      if (end == std::string_view::npos) {
+        end = text.size();
+      }
+      const auto line = text.substr(at, end - at);
+      if (line.find(id_marker) != std::string_view::npos) {
+        co_return line.find("\"error\"") == std::string_view::npos;
+      }
+      at = end + 1;
+    }
   }
   co_return false;
 }
@@ -164,7 +177,12 @@ awaitable<void> run_client(std::shared_ptr<ClientPool::State> state, const Clien
           break;
         }
         const auto text = text_of(buffer);
+        // A frame of several envelopes holds one per line; each publication is counted on its own.
         counters.delivered.fetch_add(count_publications(text, latencies), std::memory_order_relaxed);
+        counters.frames.fetch_add(1, std::memory_order_relaxed);
+        if (text.find('\n') != std::string_view::npos) {
+          counters.batched_frames.fetch_add(1, std::memory_order_relaxed);
+        }
         if (options.protocol == Protocol::centrifugo && is_ping(text)) {
           co_await ws.async_write(asio::buffer(std::string_view("{}")), asio::use_awaitable);
         }

@@ -337,7 +337,8 @@ int fanout(const Args& a) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     out << (i ? "," : "") << steps[i].json();
   }
-  out << "],\"at_half\":" << latency.json() << ",\"reconnects\":" << counters.connects.load() - total
+  out << "],\"at_half\":" << latency.json() << ",\"frames\":" << counters.frames.load()
+      << ",\"batched_frames\":" << counters.batched_frames.load() << ",\"reconnects\":" << counters.connects.load() - total
       << ",\"seconds\":" << seconds_since(started) << "}";
   emit(out.str());
   std::_Exit(0);  // the sockets close with the process; the servers see ordinary disconnects

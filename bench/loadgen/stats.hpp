@@ -52,6 +52,10 @@ struct Counters {
   std::atomic<std::uint64_t> connects{0};     // successful subscribe handshakes, reconnects included
   std::atomic<std::uint64_t> failures{0};     // failed connection attempts
   std::atomic<std::uint64_t> closed{0};       // subscribed clients that lost their connection
+  // WebSocket frames received by subscribed clients, and those holding several envelopes (one
+  // per line: both servers send what queued up for a client in one frame).
+  std::atomic<std::uint64_t> frames{0};
+  std::atomic<std::uint64_t> batched_frames{0};
 };
 
 std::string json_percentiles(const Percentiles& p);

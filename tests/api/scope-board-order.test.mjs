@@ -24,8 +24,7 @@ test('concurrent task writes in one project arrive with seq strictly increasing 
   const seqs = [];
   const total = 400;
   const done = new Promise((resolve, reject) => {
-    ws.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
+    ws.onEnvelope((m) => {
       if (typeof m.seq === 'number' && m.room === `project:${id}`) {
         seqs.push(m.seq);
         if (seqs.length === total) resolve();

@@ -6,7 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <algorithm>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -24,6 +25,33 @@ inline constexpr std::uint16_t slow_consumer = 4408;
 inline constexpr std::uint16_t rate_limited = 4429;
 }  // namespace close_code
 
+// The few rooms one connection is in (canonical names): a vector, a fraction of a hash set's
+// memory for a handful of entries, and every idle connection holds one.
+class RoomList {
+ public:
+  bool contains(const std::string& room) const { return std::find(rooms_.begin(), rooms_.end(), room) != rooms_.end(); }
+  void insert(const std::string& room) {
+    if (!contains(room)) {
+      rooms_.push_back(room);
+    }
+  }
+  std::size_t erase(const std::string& room) {
+    auto it = std::find(rooms_.begin(), rooms_.end(), room);
+    if (it == rooms_.end()) {
+      return 0;
+    }
+    *it = std::move(rooms_.back());
+    rooms_.pop_back();
+    return 1;
+  }
+  void clear() { std::vector<std::string>().swap(rooms_); }
+  auto begin() const { return rooms_.begin(); }
+  auto end() const { return rooms_.end(); }
+
+ private:
+  std::vector<std::string> rooms_;
+};
+
 class Client : public std::enable_shared_from_this<Client> {
  public:
   virtual ~Client() = default;
@@ -39,7 +67,7 @@ class Client : public std::enable_shared_from_this<Client> {
   std::string address;     // the client address the HTTP layer reported
   std::string user_id;     // empty until authenticated
   std::string session_id;  // the user_sessions.id it authenticated with
-  std::unordered_set<std::string> rooms;       // canonical room names it is in (or joining)
+  RoomList rooms;                              // canonical room names it is in (or joining)
   std::optional<boost::json::object> profile;  // {name, avatar_url}, looked up once
 };
 

@@ -69,6 +69,7 @@ std::vector<std::string> Rooms::join_pending(const RoomName& name, const std::sh
     }
   }
   r.members.insert_or_assign(client.get(), Member{client, false, false});
+  r.recipients.reset();
   return channels;
 }
 
@@ -89,6 +90,7 @@ Rooms::Activated Rooms::activate(const RoomName& name, const std::shared_ptr<Cli
       erase_member(it, client.get(), dropped);
     } else {
       m->second.active = true;
+      it->second.recipients.reset();
       result.ok = true;
       result.first_of_user = name.kind->presence && presence_->enter(name.room, client->user_id);
     }
@@ -103,6 +105,7 @@ bool Rooms::erase_member(std::unordered_map<std::string, Room>::iterator it, Cli
   const bool track = m->second.active && it->second.name.kind->presence;
   const bool last = track && presence_->exit(it->first, client->user_id);
   it->second.members.erase(m);
+  it->second.recipients.reset();
   if (it->second.members.empty()) {
     dropped = std::move(it->second.subscriptions);
     rooms_.erase(it);
@@ -162,7 +165,6 @@ void Rooms::revoke(const std::string& room, const std::vector<std::string>& user
 void Rooms::fanout(const std::string& room, const bus::Message& m) {
   const RoomKind* kind = nullptr;
   std::string id;
-  std::vector<std::shared_ptr<Client>> recipients;
   {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(room);
@@ -170,28 +172,50 @@ void Rooms::fanout(const std::string& room, const bus::Message& m) {
       return;
     }
     kind = it->second.name.kind;
-    id = it->second.name.id;
+    if (kind->revocations) {
+      id = it->second.name.id;
+    }
   }
   if (kind->revocations) {
     if (auto revocation = kind->revocations(id, m)) {
       revoke(room, revocation->user_ids, revocation->reason);
     }
   }
+  // Connections join several envelopes into one frame, one per line: an envelope must be one
+  // line. Every envelope the server writes is (JSON escapes a newline); a payload from elsewhere
+  // on the bus that is not is rewritten once here, for all its recipients.
+  Payload payload = m.payload;
+  if (payload->find('\n') != std::string::npos) {
+    boost::system::error_code ec;
+    auto v = bj::parse(*payload, ec);
+    if (ec) {
+      spdlog::warn("gateway: dropped a message of {} that is not JSON", m.channel);
+      return;
+    }
+    payload = std::make_shared<const std::string>(bj::serialize(v));
+  }
+  Recipients recipients;
   {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(room);
     if (it == rooms_.end()) {
       return;
     }
-    recipients.reserve(it->second.members.size());
-    for (const auto& [ptr, member] : it->second.members) {
-      if (member.active) {
-        recipients.push_back(member.client);
+    auto& r = it->second;
+    if (!r.recipients) {
+      auto list = std::make_shared<std::vector<std::shared_ptr<Client>>>();
+      list->reserve(r.members.size());
+      for (const auto& [ptr, member] : r.members) {
+        if (member.active) {
+          list->push_back(member.client);
+        }
       }
+      r.recipients = std::move(list);
     }
+    recipients = r.recipients;
   }
-  for (auto& client : recipients) {
-    client->send(m.payload);  // thread-safe: no hop to each connection's strand
+  for (const auto& client : *recipients) {
+    client->send(payload);  // thread-safe: no hop to each connection's strand
   }
 }
 

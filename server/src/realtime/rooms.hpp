@@ -63,10 +63,14 @@ class Rooms : public std::enable_shared_from_this<Rooms> {
     bool active = false;
     bool revoked = false;
   };
+  using Recipients = std::shared_ptr<const std::vector<std::shared_ptr<Client>>>;
   struct Room {
     RoomName name;
     std::unordered_map<Client*, Member> members;
     std::vector<bus::Subscription> subscriptions;
+    // The active members as fan-out sends to them, rebuilt by the first broadcast after a
+    // change: a broadcast copies one pointer under the lock, not one per recipient.
+    Recipients recipients;
   };
   void fanout(const std::string& room, const bus::Message& m);
   // Removes a member; the caller holds mutex_. Returns true when it was active and the user's

@@ -17,14 +17,24 @@ export function connectWs(baseUrl, { token, cookie, origin, localAddress } = {})
       for (const w of waiters.splice(0)) w.reject(new Error(`socket closed (${code}) while waiting`));
     });
   });
+  let frames = 0;
+  let batchedFrames = 0;
+  const listeners = [];
+  // A frame holds one envelope, or several, one per line, when they queued up on the server.
   ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    const i = waiters.findIndex((w) => w.match(msg));
-    if (i >= 0) {
-      const [w] = waiters.splice(i, 1);
-      w.resolve(msg);
-    } else {
-      inbox.push(msg);
+    const lines = data.toString().split('\n');
+    frames += 1;
+    if (lines.length > 1) batchedFrames += 1;
+    for (const line of lines) {
+      const msg = JSON.parse(line);
+      for (const fn of listeners) fn(msg);
+      const i = waiters.findIndex((w) => w.match(msg));
+      if (i >= 0) {
+        const [w] = waiters.splice(i, 1);
+        w.resolve(msg);
+      } else {
+        inbox.push(msg);
+      }
     }
   });
   ws.on('error', () => {});
@@ -46,6 +56,10 @@ export function connectWs(baseUrl, { token, cookie, origin, localAddress } = {})
     closed,
     inbox,
     get closeInfo() { return closeInfo; },
+    // Calls `fn` with every envelope received from now on (besides the inbox).
+    onEnvelope(fn) { listeners.push(fn); },
+    // Frames received, and how many of them held several envelopes.
+    get frames() { return { frames, batched: batchedFrames }; },
     opened,
     send(obj) { ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); },
     // Resolves with the first (queued or future) message that matches, within `timeout` ms.

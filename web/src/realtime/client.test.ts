@@ -107,6 +107,17 @@ describe('realtime client', () => {
     expect(events).toEqual(['task.created']);
   });
 
+  it('reads a frame of several envelopes, one per line, in order', () => {
+    const { client, sockets } = setup();
+    const events: unknown[] = [];
+    client.subscribe('project:1', { onEvent: (e) => events.push(e.seq) });
+    client.start();
+    connect(sockets[0]!);
+    const batch = [1, 2, 3].map((seq) => JSON.stringify({ type: 'task.created', room: 'project:1', seq, data: {} }));
+    sockets[0]!.onmessage?.({ data: batch.join('\n') });
+    expect(events).toEqual([1, 2, 3]);
+  });
+
   it('reconnects with growing delays, resubscribes and asks for a resync', () => {
     const { client, sockets, fire, reconnectTimers } = setup();
     const seen: boolean[] = [];

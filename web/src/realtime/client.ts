@@ -321,8 +321,19 @@ export class RealtimeClient {
     }, interval);
   }
 
+  // A frame holds one envelope, or several, one per line, when they queued up on the server.
   private handleFrame(raw: unknown): void {
     if (typeof raw !== 'string') return;
+    if (!raw.includes('\n')) {
+      this.handleEnvelope(raw);
+      return;
+    }
+    for (const line of raw.split('\n')) {
+      if (line) this.handleEnvelope(line);
+    }
+  }
+
+  private handleEnvelope(raw: string): void {
     let env: Envelope;
     try {
       env = JSON.parse(raw) as Envelope;
