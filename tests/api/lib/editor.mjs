@@ -130,9 +130,11 @@ export class Editor {
     if (!fresh.length) return;
     if (fresh[0].version !== this.version + 1) throw new Error('receive: not contiguous');
     try {
-      this.state = receiveUpdates(this.state, fresh.map((u) => ({
-        changes: ChangeSet.fromJSON(u.changes), clientID: u.client_id,
-      }))).state;
+      // One update at a time: the server rebases a stale push over each accepted update in turn,
+      // and mapping over a composition of several can differ (docs/collaboration.md).
+      for (const u of fresh) {
+        this.state = receiveUpdates(this.state, [{ changes: ChangeSet.fromJSON(u.changes), clientID: u.client_id }]).state;
+      }
     } catch (err) {
       this.errors.push({ type: 'receive', message: err.message, versions: fresh.map((u) => `${u.version}:${u.client_id}`) });
       this.close();

@@ -518,18 +518,16 @@ ChangeSet ChangeSet::desc() const {
 }
 
 std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since) {
-  if (since.empty() || pushed.empty()) {
-    return pushed;
-  }
-  auto over = since.front();
-  for (std::size_t i = 1; i < since.size(); ++i) {
-    over = over.compose(since[i]);
-  }
-  std::vector<ChangeSet> out;
-  out.reserve(pushed.size());
-  for (const auto& change : pushed) {
-    out.push_back(change.map(over));
-    over = over.map(change, true);
+  // One accepted update at a time, as the editor receives them: mapping over a composition of
+  // several updates can place an insertion differently than mapping over each in turn (a deletion
+  // followed by an insertion where it was), so the two must not be mixed.
+  auto out = pushed;
+  for (auto over : since) {
+    for (auto& change : out) {
+      auto moved = change.map(over);
+      over = over.map(change, true);
+      change = std::move(moved);
+    }
   }
   return out;
 }

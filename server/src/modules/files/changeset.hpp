@@ -84,8 +84,10 @@ class ChangeSet {
 
 // Changes pushed on an older version, moved to apply after `since` (the changes accepted after
 // that version, in order), exactly as @codemirror/collab's receiveUpdates moves an editor's own
-// unconfirmed changes over the ones it receives: so the pusher, which does the same when it
-// receives `since`, ends with the same document as everyone else.
+// unconfirmed changes over the ones it receives when it is given them one update at a time: so
+// the pusher, which does the same when it receives `since`, ends with the same document as
+// everyone else. (Mapping over a composition of updates can differ from mapping over each in turn,
+// so an editor must not hand receiveUpdates several foreign updates at once: docs/collaboration.md.)
 std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since);
 
 // The length of UTF-8 text in UTF-16 code units; throws ChangeError(invalid_text).
