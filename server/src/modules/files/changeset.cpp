@@ -518,17 +518,32 @@ ChangeSet ChangeSet::desc() const {
 }
 
 std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since) {
+  return rebase(pushed, since, std::vector<bool>(since.size(), false));
+}
+
+std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since,
+                              const std::vector<bool>& own) {
   // One accepted update at a time, as the editor receives them: mapping over a composition of
   // several updates can place an insertion differently than mapping over each in turn (a deletion
   // followed by an insertion where it was), so the two must not be mixed.
   auto out = pushed;
-  for (auto over : since) {
-    for (auto& change : out) {
-      auto moved = change.map(over);
-      over = over.map(change, true);
-      change = std::move(moved);
+  std::size_t confirmed = 0;
+  for (std::size_t i = 0; i < since.size(); ++i) {
+    if (i < own.size() && own[i]) {
+      // The pusher's own: confirms its next change (already applied), which nothing moves over.
+      if (confirmed < out.size()) {
+        ++confirmed;
+      }
+      continue;
+    }
+    auto over = since[i];
+    for (auto change = out.begin() + static_cast<std::ptrdiff_t>(confirmed); change != out.end(); ++change) {
+      auto moved = change->map(over);
+      over = over.map(*change, true);
+      *change = std::move(moved);
     }
   }
+  out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(confirmed));
   return out;
 }
 

@@ -170,6 +170,22 @@ TEST(Rebase, MapsOverEachAcceptedUpdateInTurn) {
   EXPECT_EQ(rebased[0].to_json_text(), R"([1,[0,"x"]])");
 }
 
+// A push sent again after a reconnect, while its first copy was accepted meanwhile: the pusher's
+// own updates in the log confirm its first changes, which are not accepted twice; the rest moves
+// over the others' updates only, as receiveUpdates moves it.
+TEST(Rebase, AnEarlierCopyOfThePushConfirmsItsChanges) {
+  const auto a = ChangeSet::parse(R"([[0,"a"],3])");
+  const auto b = ChangeSet::parse(R"([4,[0,"b"]])");
+  const auto c = ChangeSet::parse(R"([2,[1,"c"],2])");
+  const auto other = ChangeSet::parse(R"([1,[1],[0,"XY"],1])");
+  const auto first = rebase({a, b}, {other});  // the earlier copy, accepted after `other`
+  ASSERT_EQ(first.size(), 2U);
+  const auto again = rebase({a, b, c}, {other, first[0], first[1]}, {false, true, true});
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].to_json_text(), rebase({a, b, c}, {other})[2].to_json_text());
+  EXPECT_TRUE(rebase({a, b}, {other, first[0], first[1]}, {false, true, true}).empty());
+}
+
 TEST(Rebase, APushOnAnOlderVersionEndsWhereItsAuthorEnds) {
   Random r{std::mt19937(7)};
   for (int round = 0; round < 500; ++round) {
