@@ -3,7 +3,7 @@
 // its unconfirmed updates on the version it last saw, one push in flight at a time (what is typed
 // meanwhile goes in the next push), receives every accepted update in order, fills gaps and
 // reconnects with a pull, and records every acknowledged push so that a test can look for it in
-// the log. Used by the API tests and by bench/collab.
+// the log. Used by the API tests.
 import WebSocket from 'ws';
 import { createRequire } from 'node:module';
 
@@ -12,6 +12,7 @@ const { EditorState, ChangeSet, Text } = require('@codemirror/state');
 const { collab, receiveUpdates, sendableUpdates, getSyncedVersion } = require('@codemirror/collab');
 
 const maxPush = 100;
+const maxPushBytes = 48 * 1024;
 
 export class Editor {
   // url: a string or a function returning the URL to (re)connect to (http://host:port).
@@ -181,11 +182,20 @@ export class Editor {
       this.wakeIdle();
       return;
     }
+    // A push stays well under the room's 64 KiB frame limit (a large paste goes alone).
+    const changes = [];
+    let bytes = 0;
+    for (const u of updates) {
+      const json = u.changes.toJSON();
+      bytes += Buffer.byteLength(JSON.stringify(json));
+      if (changes.length && bytes > maxPushBytes) break;
+      changes.push(json);
+    }
     this.inflight = true;
     const version = this.version;
     this.request('file.push', {
       room: this.room,
-      data: { version, client_id: this.clientId, changes: updates.map((u) => u.changes.toJSON()) },
+      data: { version, client_id: this.clientId, changes },
     }).then((r) => {
       this.inflight = false;
       if (r.type === 'ack') {

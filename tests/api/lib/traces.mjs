@@ -1,6 +1,6 @@
 // The real typing histories of ../shared/traces (beside the clone; COLLABDEV_TRACES_DIR to move
 // them), read as an editor would type them: each transaction becomes one @codemirror/state
-// ChangeSet on the text it was typed into. Used by the API tests and by bench/collab.
+// ChangeSet on the text it was typed into. Used by the API tests.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
