@@ -1,9 +1,9 @@
 // The `file:<id>` room: editing a file together over WebSocket. Membership is checked on
 // subscribe; pushes are acknowledged with the new version once committed and reach every editor
 // in order with their author and client id; a stale push is rebased, and one sent again is not
-// accepted twice; bad changes are refused
-// with the request's id and change nothing; a pull returns what a client missed; cursors reach
-// the others, never stored; a member removed from the project leaves the file's room.
+// accepted twice; bad changes are refused with the request's id and change nothing; a pull
+// returns what a client missed; cursors reach the others, never stored; a member removed from
+// the project leaves the file's room.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
