@@ -4,7 +4,7 @@ ROOT := $(CURDIR)
 CMAKE_DEBUG := build/debug
 CMAKE_RELEASE := build/release
 
-.PHONY: run test tsan deps build build-debug web services migrate stop bench clean
+.PHONY: run test tsan fuzz deps build build-debug web services migrate stop bench clean
 
 # `make run NEO4J=1` also starts the local Neo4j (scripts/neo4j/) and mirrors the artifact graph into it.
 run: deps build web services
@@ -18,6 +18,12 @@ test:
 tsan:
 	@scripts/deps.sh test
 	@scripts/tsan.sh
+
+# The changeset fuzz target (libFuzzer, ASan, UBSan) for a long run: FUZZ_SECONDS (default 600).
+# make test runs it for 25 s.
+fuzz:
+	@scripts/deps.sh test
+	@server/src/modules/files/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
 deps:
 	@NEO4J=$(NEO4J) scripts/deps.sh run

@@ -97,6 +97,8 @@ run_suite() {  # name, command...
 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp print_suppressions=0" \
   run_suite unit-and-integration ctest --test-dir build/debug --output-on-failure -j2 --timeout 300
 run_suite schema node --test --test-reporter=tap server/schema_tests/
+# The changeset fuzz target for a bounded time (make fuzz runs it longer); a crash fails the suite.
+run_suite fuzz bash -c 'server/src/modules/files/fuzz/run.sh "${FUZZ_SECONDS:-25}" && echo "fuzz: 1 passed, 0 failed"'
 
 step "Neo4j (in-process test harness)"
 if scripts/neo4j/start.sh >"$logs/neo4j-start.log" 2>&1; then

@@ -1,8 +1,9 @@
 // The `file:<id>` room: editing a file together over WebSocket. Membership is checked on
 // subscribe; pushes are acknowledged with the new version once committed and reach every editor
-// in order with their author and client id; a stale push is rebased; bad changes are refused
-// with the request's id and change nothing; a pull returns what a client missed; cursors reach
-// the others, never stored; a member removed from the project leaves the file's room.
+// in order with their author and client id; a stale push is rebased, and one sent again is not
+// accepted twice; bad changes are refused with the request's id and change nothing; a pull
+// returns what a client missed; cursors reach the others, never stored; a member removed from
+// the project leaves the file's room.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
@@ -141,6 +142,25 @@ test('a stale push is rebased and every editor converges on the stored text', as
     assert.equal(doc, 'Ahello😀\nB');
   }
   assert.equal((await contentOf(t)).content, 'Ahello😀\nB');
+  await a.close();
+  await b.close();
+});
+
+test('a push sent again (its answer lost) is not accepted twice; what follows it is', async () => {
+  const t = await setUp('hello');
+  const a = await join(t.ann, t.room);
+  const b = await join(t.ben, t.room);
+  const first = await a.request('file.push', { room: t.room, data: { version: 0, client_id: 'ann', changes: [insertAt(5, 5, '!')] } });
+  assert.equal(first.data.version, 1);
+  await b.request('file.push', { room: t.room, data: { version: 1, client_id: 'ben', changes: [insertAt(6, 0, 'B')] } });
+  // Ann never saw the answer: she sends her unconfirmed change again on version 0, with one more.
+  const again = await a.request('file.push', { room: t.room, data: { version: 0, client_id: 'ann',
+    changes: [insertAt(5, 5, '!'), insertAt(6, 6, '?')] } });
+  assert.equal(again.type, 'ack', JSON.stringify(again));
+  assert.deepEqual(again.data, { version: 3, accepted: 1 });
+  const same = await a.request('file.push', { room: t.room, data: { version: 0, client_id: 'ann', changes: [insertAt(5, 5, '!')] } });
+  assert.deepEqual(same.data, { version: 3, accepted: 0 });
+  assert.equal((await contentOf(t)).content, 'Bhello!?');
   await a.close();
   await b.close();
 });

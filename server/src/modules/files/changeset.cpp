@@ -518,19 +518,32 @@ ChangeSet ChangeSet::desc() const {
 }
 
 std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since) {
-  if (since.empty() || pushed.empty()) {
-    return pushed;
+  return rebase(pushed, since, std::vector<bool>(since.size(), false));
+}
+
+std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since,
+                              const std::vector<bool>& own) {
+  // One accepted update at a time, as the editor receives them: mapping over a composition of
+  // several updates can place an insertion differently than mapping over each in turn (a deletion
+  // followed by an insertion where it was), so the two must not be mixed.
+  auto out = pushed;
+  std::size_t confirmed = 0;
+  for (std::size_t i = 0; i < since.size(); ++i) {
+    if (i < own.size() && own[i]) {
+      // The pusher's own: confirms its next change (already applied), which nothing moves over.
+      if (confirmed < out.size()) {
+        ++confirmed;
+      }
+      continue;
+    }
+    auto over = since[i];
+    for (auto change = out.begin() + static_cast<std::ptrdiff_t>(confirmed); change != out.end(); ++change) {
+      auto moved = change->map(over);
+      over = over.map(*change, true);
+      *change = std::move(moved);
+    }
   }
-  auto over = since.front();
-  for (std::size_t i = 1; i < since.size(); ++i) {
-    over = over.compose(since[i]);
-  }
-  std::vector<ChangeSet> out;
-  out.reserve(pushed.size());
-  for (const auto& change : pushed) {
-    out.push_back(change.map(over));
-    over = over.map(change, true);
-  }
+  out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(confirmed));
   return out;
 }
 

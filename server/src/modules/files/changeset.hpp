@@ -84,9 +84,17 @@ class ChangeSet {
 
 // Changes pushed on an older version, moved to apply after `since` (the changes accepted after
 // that version, in order), exactly as @codemirror/collab's receiveUpdates moves an editor's own
-// unconfirmed changes over the ones it receives: so the pusher, which does the same when it
-// receives `since`, ends with the same document as everyone else.
+// unconfirmed changes over the ones it receives when it is given them one update at a time: so
+// the pusher, which does the same when it receives `since`, ends with the same document as
+// everyone else. (Mapping over a composition of updates can differ from mapping over each in turn,
+// so an editor must not hand receiveUpdates several foreign updates at once: docs/collaboration.md.)
 std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since);
+// The same, where `own[i]` says that since[i] came from the pusher itself (same client id): an
+// earlier copy of this push that was accepted while the pusher was not listening (its connection
+// dropped before the answer). As receiveUpdates does, each such update confirms the next pushed
+// change, which is then not accepted again; the changes left are returned, moved as above.
+std::vector<ChangeSet> rebase(const std::vector<ChangeSet>& pushed, const std::vector<ChangeSet>& since,
+                              const std::vector<bool>& own);
 
 // The length of UTF-8 text in UTF-16 code units; throws ChangeError(invalid_text).
 std::int64_t utf16_length(std::string_view utf8);

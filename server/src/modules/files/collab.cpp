@@ -103,16 +103,20 @@ awaitable<PushResult> FilesService::push(const std::string& file_id_in, std::int
                         "Updates before version " + std::to_string(log_start) + " were compacted."));
   }
   std::vector<ChangeSet> since;
+  // Updates of this client since its version: a copy of this push accepted while the client was
+  // not listening (it resends its unconfirmed changes after reconnecting); not accepted twice.
+  std::vector<bool> own;
   if (base_version < version) {
     auto r = co_await tx.query(sql::updates_since, file_id, base_version);
     for (int i = 0; i < r.rows(); ++i) {
       since.push_back(ChangeSet::parse(r.get(i, "changes")));  // the log holds only valid changes
+      own.push_back(r.get(i, "client_id") == client_id);
     }
   }
   std::string text(file.get(0, "content"));
   std::vector<ChangeSet> accepted;
   try {
-    accepted = rebase(pushed, since);
+    accepted = rebase(pushed, since, own);
     for (const auto& c : accepted) {
       text = c.apply(text);
     }
@@ -123,6 +127,11 @@ awaitable<PushResult> FilesService::push(const std::string& file_id_in, std::int
     co_await check_sizes(tx, *owner, file_id, text.size());
   }
   PushResult result;
+  if (accepted.empty()) {  // all of it was accepted before
+    co_await tx.commit();
+    result.version = version;
+    co_return result;
+  }
   auto next = version;
   for (const auto& c : accepted) {
     ++next;

@@ -158,6 +158,34 @@ TEST(ChangeSet, ConcurrentChangesConvergeAndComposeAsApplied) {
   }
 }
 
+// Mapping over a composition is not mapping over each change in turn: a deletion, then an insertion
+// where the deleted text was, moves a concurrent insertion differently. The rebase maps over each
+// accepted update in turn, as an editor receiving them one at a time does.
+TEST(Rebase, MapsOverEachAcceptedUpdateInTurn) {
+  const auto pushed = ChangeSet::parse(R"([1,[0,"x"],1])");
+  const std::vector<ChangeSet> since{ChangeSet::parse("[[2]]"), ChangeSet::parse(R"([[0,"y"]])")};
+  const auto rebased = rebase({pushed}, since);
+  ASSERT_EQ(rebased.size(), 1U);
+  EXPECT_EQ(rebased[0].to_json_text(), pushed.map(since[0]).map(since[1]).to_json_text());
+  EXPECT_EQ(rebased[0].to_json_text(), R"([1,[0,"x"]])");
+}
+
+// A push sent again after a reconnect, while its first copy was accepted meanwhile: the pusher's
+// own updates in the log confirm its first changes, which are not accepted twice; the rest moves
+// over the others' updates only, as receiveUpdates moves it.
+TEST(Rebase, AnEarlierCopyOfThePushConfirmsItsChanges) {
+  const auto a = ChangeSet::parse(R"([[0,"a"],3])");
+  const auto b = ChangeSet::parse(R"([4,[0,"b"]])");
+  const auto c = ChangeSet::parse(R"([2,[1,"c"],2])");
+  const auto other = ChangeSet::parse(R"([1,[1],[0,"XY"],1])");
+  const auto first = rebase({a, b}, {other});  // the earlier copy, accepted after `other`
+  ASSERT_EQ(first.size(), 2U);
+  const auto again = rebase({a, b, c}, {other, first[0], first[1]}, {false, true, true});
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].to_json_text(), rebase({a, b, c}, {other})[2].to_json_text());
+  EXPECT_TRUE(rebase({a, b}, {other, first[0], first[1]}, {false, true, true}).empty());
+}
+
 TEST(Rebase, APushOnAnOlderVersionEndsWhereItsAuthorEnds) {
   Random r{std::mt19937(7)};
   for (int round = 0; round < 500; ++round) {
@@ -179,14 +207,14 @@ TEST(Rebase, APushOnAnOlderVersionEndsWhereItsAuthorEnds) {
     for (const auto& c : rebase(pushed, since)) {
       server = c.apply(server);
     }
-    // The pusher receives `since` and moves its unconfirmed changes over it (receiveUpdates).
-    if (!since.empty()) {
-      auto over = since[0];
-      for (std::size_t i = 1; i < since.size(); ++i) {
-        over = over.compose(since[i]);
-      }
-      for (const auto& u : pushed) {
+    // The pusher receives `since` one update at a time and moves its unconfirmed changes over
+    // each (receiveUpdates), applying what is left of each update to its text.
+    auto unconfirmed = pushed;
+    for (auto over : since) {
+      for (auto& u : unconfirmed) {
+        auto moved = u.map(over);
         over = over.map(u, true);
+        u = std::move(moved);
       }
       local = over.apply(local);
     }

@@ -61,10 +61,10 @@ for (let i = 0; i < 400; i += 1) {
     pushed.push(p);
     local = apply(p, local);
   }
+  // As receiveUpdates moves unconfirmed changes when it is given one update at a time.
   let rebased = pushed;
-  if (since.length) {
-    let over = since.reduce((x, y) => x.compose(y));
-    rebased = pushed.map((p) => {
+  for (let over of since) {
+    rebased = rebased.map((p) => {
       const moved = p.map(over);
       over = over.map(p, true);
       return moved;

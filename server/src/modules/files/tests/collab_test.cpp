@@ -207,23 +207,19 @@ TEST_F(CollabTest, ConcurrentStalePushesConverge) {
                << eds[e].doc << " change " << mine[e].to_json_text();
       }
     }
-    // Each editor receives what was accepted after its version, in order, as receiveUpdates does.
+    // Each editor receives what was accepted after its version, in order and one update at a
+    // time, as receiveUpdates does when it is given them one by one.
     auto all = io_.run([&]() -> awaitable<PullResult> { co_return co_await files_->pull(id, 0); });
     for (int e = 0; e < editors; ++e) {
       auto& ed = eds[e];
       ed.doc = mine[e].apply(ed.doc);
-      std::vector<ChangeSet> others;
+      auto unconfirmed = mine[e];
       for (const auto& u : all.updates) {
         if (u.version > ed.version && u.version < accepted_at[e]) {
-          others.push_back(ChangeSet::parse(u.changes));
+          const auto other = ChangeSet::parse(u.changes);
+          ed.doc = other.map(unconfirmed, true).apply(ed.doc);
+          unconfirmed = unconfirmed.map(other);
         }
-      }
-      if (!others.empty()) {
-        auto over = others[0];
-        for (std::size_t i = 1; i < others.size(); ++i) {
-          over = over.compose(others[i]);
-        }
-        ed.doc = over.map(mine[e], true).apply(ed.doc);
       }
       for (const auto& u : all.updates) {
         if (u.version > accepted_at[e]) {
