@@ -9,7 +9,7 @@ mode=${1:-run}
 
 pkgs=(cmake ninja-build g++ pkg-config ccache make
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-      libpq-dev libhiredis-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
+      libpq-dev libhiredis-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
       libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libutf8proc-dev
       postgresql-15 postgresql-client-15 redis-server)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)

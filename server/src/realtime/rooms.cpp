@@ -177,15 +177,19 @@ void Rooms::fanout(const std::string& room, const bus::Message& m) {
       revoke(room, revocation->user_ids, revocation->reason);
     }
   }
+  std::optional<std::string> addressee;
+  if (kind->recipient) {
+    addressee = kind->recipient(id, m);
+  }
   {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(room);
     if (it == rooms_.end()) {
       return;
     }
-    recipients.reserve(it->second.members.size());
+    recipients.reserve(addressee ? 1 : it->second.members.size());
     for (const auto& [ptr, member] : it->second.members) {
-      if (member.active) {
+      if (member.active && (!addressee || member.client->user_id == *addressee)) {
         recipients.push_back(member.client);
       }
     }
