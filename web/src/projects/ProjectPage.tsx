@@ -3,6 +3,8 @@ import { api, ApiError } from '../api/client';
 import type { Member, Project } from '../api/types';
 import { useMe } from '../auth/AuthContext';
 import { BoardView } from '../board/Board';
+import { CallNotice, CallsSection } from '../calls/CallsSection';
+import { useCalls } from '../calls/useCalls';
 import { useBoard } from '../board/useBoard';
 import { ChatPanel } from '../chat/ChatPanel';
 import { useChat } from '../chat/useChat';
@@ -52,6 +54,7 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
   const board = useBoard(projectId, room, notify, onLost);
   const chat = useChat(projectId, room, me, notify);
   const presence = usePresence(projectId, room);
+  const calls = useCalls(projectId, room, me.id, notify);
 
   const loadProject = useCallback(async () => {
     try {
@@ -134,6 +137,7 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
         <PresenceAvatars presence={presence} members={members} me={me} />
         <SectionNav base={base} tab={tab} memberCount={members.length} unread={unread} />
       </div>
+      {tab !== 'calls' && <CallNotice calls={calls} base={base} members={members} />}
       <div className="project-body">
         <section className="project-main" aria-label={sectionLabel}>
           {tab === 'members' ? (
@@ -153,6 +157,8 @@ export function ProjectPage({ projectId, tab, taskId }: { projectId: string; tab
                 navigate('/projects', { replace: true });
               }}
             />
+          ) : tab === 'calls' ? (
+            <CallsSection calls={calls} members={members} meId={me.id} canEndAny={canManage} />
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (

@@ -16,7 +16,7 @@ export const SECTIONS: Section[] = [
   { tab: 'code', label: 'Code', icon: 'code', coming: 'A shared code editor: the project’s files, edited together in real time.' },
   { tab: 'pages', label: 'Pages', icon: 'page', coming: 'A page builder for the project’s documents and notes.' },
   { tab: 'graph', label: 'Graph', icon: 'graph', coming: 'A graph of how the project’s tasks, files and pages relate.' },
-  { tab: 'calls', label: 'Calls', icon: 'call', coming: 'Voice and video calls with the project’s members.' },
+  { tab: 'calls', label: 'Calls', icon: 'call' },
   { tab: 'members', label: 'Members and settings', icon: 'users' },
   { tab: 'chat', label: 'Chat', icon: 'chat' },
 ];
