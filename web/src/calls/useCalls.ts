@@ -97,12 +97,19 @@ export function useCalls(projectId: string, room: ProjectRoom, meId: string, not
     setStates({});
   }, []);
 
-  // The call ended, or we were taken out of it (elsewhere, or by the server): stop.
+  // The call ended: stop. (Being taken out of it is the call.left about us, below: an event
+  // published a moment late may carry the call as it was before we joined.)
   useEffect(() => {
-    if (!joined) return;
-    const still = state.active?.id === joined.callId && inCall(state.active).some((p) => p.user_id === meId);
-    if (state.loaded && !still) stopLocal();
-  }, [state.active, state.loaded, joined, meId, stopLocal]);
+    if (joined && state.loaded && state.active?.id !== joined.callId) stopLocal();
+  }, [state.active, state.loaded, joined, stopLocal]);
+  useEffect(
+    () =>
+      room.onEvent((ev) => {
+        const d = ev.data as { user_id?: unknown; call?: { id?: unknown } } | undefined;
+        if (ev.type === 'call.left' && d?.user_id === meId && d.call?.id === joinedRef.current?.callId) stopLocal();
+      }),
+    [room, meId, stopLocal],
+  );
 
   // Leaving the project's page leaves the call.
   useEffect(
