@@ -1,6 +1,7 @@
-// End to end: two people in two Chromium instances (fake camera and microphone) join one call in
-// full mesh and receive each other's media: the peer connection is connected and the remote
-// video plays. Then both leave, and the call is in the history, ENDED, with both logged.
+// End to end: three people in three Chromium instances (fake camera and microphone) join one
+// call in full mesh and receive each other's media: every peer connection is connected and each
+// remote video keeps decoding frames. One leaves and the other two keep their media; then both
+// leave, and the call is in the history, ENDED, with all three logged.
 // Runs against E2E_BASE_URL (skipped when unset) with Debian's chromium via playwright-core.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,12 +26,14 @@ const ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-describe('a call between two browsers', { skip: BASE ? false : 'E2E_BASE_URL is not set' }, () => {
+describe('a call between three browsers', { skip: BASE ? false : 'E2E_BASE_URL is not set' }, () => {
   const browsers = [];
   let a;
   let b;
+  let c;
   let aId;
   let bId;
+  let cId;
   let projectId;
   const consoleErrors = [];
   const axeFindings = [];
@@ -73,6 +76,18 @@ describe('a call between two browsers', { skip: BASE ? false : 'E2E_BASE_URL is 
     });
     for (const f of found) axeFindings.push(`${screen}: ${f}`);
   }
+  /** Frames of the remote video decoded so far. */
+  const frames = (page, otherId) =>
+    page.evaluate((id) => document.querySelector(`[data-testid="call-tile-${id}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0, otherId);
+  /** The remote video is still flowing: more frames decoded a moment later. */
+  async function keepsDecoding(page, otherId) {
+    const first = await frames(page, otherId);
+    await page.waitForFunction(
+      ([id, n]) => (document.querySelector(`[data-testid="call-tile-${id}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > n,
+      [otherId, first],
+      { timeout: WAIT },
+    );
+  }
   /** The remote tile is connected and its video has decoded frames. */
   async function seesMedia(page, otherId) {
     const tile = page.locator(`[data-testid="call-tile-${otherId}"][data-connected="true"]`);
@@ -91,21 +106,26 @@ describe('a call between two browsers', { skip: BASE ? false : 'E2E_BASE_URL is 
     mkdirSync(ARTIFACTS, { recursive: true });
     a = await open('A');
     b = await open('B');
+    c = await open('C');
   });
   after(async () => {
     for (const br of browsers) await br.close().catch(() => {});
   });
 
-  test('both sign up; A makes a project with B in it', async () => {
+  test('all sign up; A makes a project with B and C in it', async () => {
     const ann = await signUp(a, 'Ann Caller');
     const ben = await signUp(b, 'Ben Callee');
+    const cid = await signUp(c, 'Cid Third');
     aId = ann.id;
     bId = ben.id;
+    cId = cid.id;
     const api = apiOf(a);
     const p = await api('POST', '/projects', { name: `Calls ${run}` });
     assert.equal(p.status, 201);
     projectId = p.body.id;
-    assert.equal((await api('POST', `/projects/${projectId}/members`, { email: ben.email, role: 'MEMBER' })).status, 201);
+    for (const u of [ben, cid]) {
+      assert.equal((await api('POST', `/projects/${projectId}/members`, { email: u.email, role: 'MEMBER' })).status, 201);
+    }
   });
 
   test('A starts a call; B sees the notice in the project and joins; each receives the other\'s media', async () => {
@@ -125,12 +145,31 @@ describe('a call between two browsers', { skip: BASE ? false : 'E2E_BASE_URL is 
     await axe(a, 'calls, in a call');
   });
 
-  test('mute reaches the other side', async () => {
-    await b.getByTestId('call-mute').click();
-    await a.locator(`[data-testid="call-tile-${bId}"]`, { hasText: 'muted' }).waitFor();
+  test('C joins: everyone receives everyone else\'s media, and it keeps flowing', async () => {
+    await c.goto(`${BASE}/projects/${projectId}/calls`);
+    await c.getByTestId('call-join').click();
+    for (const [page, others] of [[a, [bId, cId]], [b, [aId, cId]], [c, [aId, bId]]]) {
+      for (const id of others) await seesMedia(page, id);
+      for (const id of others) await keepsDecoding(page, id);
+    }
+    await c.screenshot({ path: join(ARTIFACTS, 'c-in-call-of-three.png') });
   });
 
-  test('both leave: the call ended, with both logged, and shows in the history', async () => {
+  test('mute reaches the others', async () => {
+    await b.getByTestId('call-mute').click();
+    await a.locator(`[data-testid="call-tile-${bId}"]`, { hasText: 'muted' }).waitFor();
+    await c.locator(`[data-testid="call-tile-${bId}"]`, { hasText: 'muted' }).waitFor();
+  });
+
+  test('C leaves: A and B keep their media', async () => {
+    await c.getByTestId('call-leave').click();
+    await a.locator(`[data-testid="call-tile-${cId}"]`).waitFor({ state: 'detached' });
+    await b.locator(`[data-testid="call-tile-${cId}"]`).waitFor({ state: 'detached' });
+    await keepsDecoding(a, bId);
+    await keepsDecoding(b, aId);
+  });
+
+  test('A and B leave: the call ended, with all three logged, and shows in the history', async () => {
     await b.getByTestId('call-leave').click();
     await a.locator(`[data-testid="call-tile-${bId}"]`).waitFor({ state: 'detached' });
     await a.getByTestId('call-leave').click();
@@ -139,7 +178,7 @@ describe('a call between two browsers', { skip: BASE ? false : 'E2E_BASE_URL is 
     assert.equal(calls.body.items.length, 1);
     const call = calls.body.items[0];
     assert.equal(call.status, 'ENDED');
-    assert.deepEqual([...new Set(call.participants.map((p) => p.user_id))].sort(), [aId, bId].sort());
+    assert.deepEqual([...new Set(call.participants.map((p) => p.user_id))].sort(), [aId, bId, cId].sort());
     await a.getByTestId(`call-history-${call.id}`).waitFor();
     await axe(a, 'calls, history');
     assert.deepEqual(axeFindings, [], 'no serious or critical accessibility violations');
