@@ -48,4 +48,17 @@ npm_install() {
 npm_install "$root/web"
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
+  # The SFU the calls API tests check their LiveKit tokens against: livekit-server from the Go
+  # module proxy (v1.13.5: later versions are refused there), built once into .var/bin.
+  livekit_version=v1.13.5
+  livekit="$root/.var/bin/livekit-server"
+  if [ ! -x "$livekit" ] || [ "$(cat "$livekit.version" 2>/dev/null)" != "$livekit_version" ]; then
+    echo "deps: building livekit-server $livekit_version (once)"
+    gobin=$(mktemp -d)
+    GOBIN=$gobin GOFLAGS=-buildvcs=false go install "github.com/livekit/livekit-server/cmd/server@$livekit_version"
+    mkdir -p "$root/.var/bin"
+    mv "$gobin/server" "$livekit"
+    rmdir "$gobin"
+    echo "$livekit_version" >"$livekit.version"
+  fi
 fi
