@@ -9,7 +9,7 @@ mode=${1:-run}
 
 pkgs=(cmake ninja-build g++ pkg-config ccache make
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-      libpq-dev libhiredis-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
+      libpq-dev libhiredis-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
       libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libutf8proc-dev
       postgresql-15 postgresql-client-15 redis-server)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
@@ -58,4 +58,17 @@ if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
 fi
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
+  # The SFU the calls API tests check their LiveKit tokens against: livekit-server from the Go
+  # module proxy (v1.13.5: later versions are refused there), built once into .var/bin.
+  livekit_version=v1.13.5
+  livekit="$root/.var/bin/livekit-server"
+  if [ ! -x "$livekit" ] || [ "$(cat "$livekit.version" 2>/dev/null)" != "$livekit_version" ]; then
+    echo "deps: building livekit-server $livekit_version (once)"
+    gobin=$(mktemp -d)
+    GOBIN=$gobin GOFLAGS=-buildvcs=false go install "github.com/livekit/livekit-server/cmd/server@$livekit_version"
+    mkdir -p "$root/.var/bin"
+    mv "$gobin/server" "$livekit"
+    rmdir "$gobin"
+    echo "$livekit_version" >"$livekit.version"
+  fi
 fi

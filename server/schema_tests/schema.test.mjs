@@ -44,11 +44,19 @@ const REFINEMENTS = {
       path_key: { type: 'text', nullable: false, default: null },
       log_start: { type: 'bigint', nullable: false, default: '0' },
     },
+    call_sessions: {
+      origin_type: { type: 'varchar(32)', nullable: true, default: null },
+      origin_id: { type: 'uuid', nullable: true, default: null },
+    },
   },
   // name -> table, columns ('<expr>' for an expression), unique, access method, text in its definition
   indexes: {
     uq_users_email_lower: { table: 'users', columns: ['<expr>'], unique: true, am: 'btree', def: 'lower((email)::text)' },
     idx_tasks_column_position: { table: 'tasks', columns: ['column_id', 'position'], unique: false, am: 'btree' },
+    uq_call_sessions_active_project: {
+      table: 'call_sessions', columns: ['project_id'], unique: true, am: 'btree', def: "WHERE ((status)::text = 'ACTIVE'::text)",
+    },
+    idx_call_sessions_project_started: { table: 'call_sessions', columns: ['project_id', 'started_at', 'id'], unique: false, am: 'btree' },
     uq_files_project_path_key: { table: 'files', columns: ['project_id', 'path_key'], unique: true, am: 'btree' },
     uq_tasks_project_number: { table: 'tasks', columns: ['project_id', 'number'], unique: true, am: 'btree' },
     idx_tasks_fts: {
@@ -73,6 +81,7 @@ const REFINEMENTS = {
     },
     ck_artifact_links_origin: { table: 'artifact_links', column: 'origin', values: ['USER', 'MENTION'] },
     ck_call_sessions_status: { table: 'call_sessions', column: 'status', values: ['ACTIVE', 'ENDED'] },
+    ck_call_sessions_origin_type: { table: 'call_sessions', column: 'origin_type', values: ['TASK', 'FILE', 'PAGE'] },
   },
   // table.column -> ON DELETE action; every other foreign key of the seed keeps NO ACTION.
   onDelete: {
@@ -92,6 +101,8 @@ const REFINEMENTS = {
     'file_updates.file_id': 'CASCADE',
     'project_invitations.project_id': 'CASCADE',
     'project_invitations.created_by': 'SET NULL',
+    'call_participants.call_id': 'CASCADE',
+    'call_participants.user_id': 'CASCADE',
   },
 };
 

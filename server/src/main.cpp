@@ -22,6 +22,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "modules/auth/auth.hpp"
+#include "modules/calls/call_room.hpp"
+#include "modules/calls/calls.hpp"
 #include "modules/ops/ops.hpp"
 #include "modules/chat/chat.hpp"
 #include "modules/files/file_room.hpp"
@@ -83,6 +85,7 @@ struct Modules {
   std::unique_ptr<presence::PresenceService> presence;
   std::unique_ptr<links::LinksService> links;
   std::shared_ptr<graph::Mirror> mirror;  // null without NEO4J_URL; started by run_serve
+  std::unique_ptr<calls::CallsService> calls;
 };
 
 Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& cfg,
@@ -139,6 +142,12 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
       files::Limits{.file_max_bytes = cfg.file_max_bytes, .project_max_bytes = cfg.project_max_bytes,
                     .log_keep = cfg.file_log_keep});
   m.files->register_routes(router);
+  m.calls = std::make_unique<calls::CallsService>(
+      pool, bus, *m.projects,
+      calls::Options{.stun_urls = cfg.stun_urls, .turn_urls = cfg.turn_urls, .turn_secret = cfg.turn_secret,
+                     .turn_ttl = cfg.turn_ttl, .call_ttl = cfg.call_ttl, .livekit_url = cfg.livekit_url,
+                     .livekit_api_key = cfg.livekit_api_key, .livekit_api_secret = cfg.livekit_api_secret});
+  m.calls->register_routes(router);
 
   // The realtime gateway: it knows no feature; each registers its room kind here.
   realtime::GatewayOptions gateway_options;
@@ -168,6 +177,7 @@ Modules wire_modules(http::Router& router, asio::io_context& ioc, const Config& 
   m.gateway->register_room_kind(presence::project_room(bus, *m.projects));
   m.gateway->register_room_kind(presence::user_room());
   m.gateway->register_room_kind(files::file_room(pool, bus, *m.files, *m.projects));
+  m.gateway->register_room_kind(calls::call_room(bus, *m.calls));
 
   m.chat = std::make_unique<chat::ChatService>(pool, bus, *m.auth, *m.projects);
   m.chat->register_routes(router);
@@ -273,6 +283,11 @@ int run_serve(const Config& cfg) {
     metrics.gauge("collabdev_graph_mirror_up", "1 when the last round of the mirror reached Neo4j.",
                   [mirror] { return mirror->status().neo4j_up ? 1.0 : 0.0; });
   }
+  // Every instance sweeps: a call whose participants' instance died still ends.
+  modules.calls->start_sweeper(
+      ioc.get_executor(),
+      [gw = modules.gateway.get()](std::string room) { return gw->present(std::move(room)); },
+      std::max<std::chrono::milliseconds>(std::chrono::milliseconds(500), cfg.call_ttl / 3));
   metrics.gauge("collabdev_websockets_open", "Open WebSocket connections.",
                 [gw = modules.gateway.get()] { return static_cast<double>(gw->connections()); });
 

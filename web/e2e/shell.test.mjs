@@ -345,8 +345,8 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     await snap(phone, '390-chat');
     await axe(phone, 'chat at 390');
     await phone.getByTestId('tab-calls').click();
-    await phone.getByTestId('section-coming-calls').waitFor();
-    await snap(phone, '390-calls-coming');
+    await phone.getByTestId('calls-section').waitFor();
+    await snap(phone, '390-calls');
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(overflow, false, 'no horizontal page overflow on a phone');
     await phone.close();

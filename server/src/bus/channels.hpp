@@ -22,7 +22,8 @@ inline std::string call_room(std::string_view call_id) { return join("call:", ca
 inline std::string user_room(std::string_view user_id) { return join("user:", user_id); }
 
 // Pub/sub channels of the seed: ws:project:<id>:tasks, ws:project:<id>:chat,
-// ws:file:<id>:edits, ws:page:<id>:edits, ws:call:<id>:signal.
+// ws:file:<id>:edits, ws:page:<id>:edits, ws:call:<id>:signal (a call's signalling addressed to
+// one participant, its participants' state, and its own leave and end events).
 inline std::string project_tasks(std::string_view project_id) { return join("ws:project:", project_id, ":tasks"); }
 inline std::string project_chat(std::string_view project_id) { return join("ws:project:", project_id, ":chat"); }
 // Membership changes (added, updated, removed, project deleted): the gateway revokes on these.
@@ -36,6 +37,8 @@ inline std::string user_projects(std::string_view user_id) { return join("ws:use
 inline std::string project_files(std::string_view project_id) { return join("ws:project:", project_id, ":files"); }
 // Links between the project's artifacts (link.created, link.deleted).
 inline std::string project_links(std::string_view project_id) { return join("ws:project:", project_id, ":links"); }
+// Calls of a project (call.started, call.joined, call.left, call.ended), for its project room.
+inline std::string project_calls(std::string_view project_id) { return join("ws:project:", project_id, ":calls"); }
 inline std::string file_edits(std::string_view file_id) { return join("ws:file:", file_id, ":edits"); }
 inline std::string page_edits(std::string_view page_id) { return join("ws:page:", page_id, ":edits"); }
 inline std::string call_signal(std::string_view call_id) { return join("ws:call:", call_id, ":signal"); }

@@ -34,6 +34,51 @@ void check_url(const std::string& value, const std::string& name, std::initializ
   throw ConfigError(name + ": the URL scheme must be one of " + list);
 }
 
+std::vector<std::string> comma_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    const auto comma = v.find(',', start);
+    auto item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') {
+      item.erase(item.begin());
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.pop_back();
+    }
+    if (!item.empty()) {
+      out.push_back(item);
+    }
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+// ICE server URLs (RFC 7064/7065): `stun:host[:port]`, `turn:host[:port][?transport=udp|tcp]`.
+std::vector<std::string> ice_urls(const std::string& v, const char* name, std::initializer_list<std::string_view> schemes) {
+  auto urls = comma_list(v);
+  for (const auto& u : urls) {
+    bool ok = false;
+    for (auto s : schemes) {
+      if (u.size() > s.size() + 1 && u.starts_with(s) && u[s.size()] == ':') {
+        ok = true;
+      }
+    }
+    if (!ok || u.size() > 512 || u.find_first_of(" \"<>") != std::string::npos) {
+      std::string list;
+      for (auto s : schemes) {
+        list += list.empty() ? "" : " or ";
+        list += std::string(s) + ":host:port";
+      }
+      throw ConfigError(std::string(name) + ": expected comma-separated " + list + ", got '" + u + "'");
+    }
+  }
+  return urls;
+}
+
 }  // namespace
 
 unsigned parse_unsigned(const std::string& value, const std::string& name, unsigned min, unsigned max) {
@@ -185,6 +230,18 @@ Config config_from_env(const EnvLookup& lookup) {
       start = comma + 1;
     }
   }
+  c.stun_urls = ice_urls(env_or(lookup, "COLLABDEV_STUN_URLS", ""), "COLLABDEV_STUN_URLS", {"stun", "stuns"});
+  c.turn_urls = ice_urls(env_or(lookup, "COLLABDEV_TURN_URLS", ""), "COLLABDEV_TURN_URLS", {"turn", "turns"});
+  c.turn_secret = env_or(lookup, "COLLABDEV_TURN_SECRET", "");
+  if (const auto v = env_or(lookup, "COLLABDEV_TURN_TTL", ""); !v.empty()) {
+    c.turn_ttl = std::chrono::seconds(parse_unsigned(v, "COLLABDEV_TURN_TTL", 60, 7 * 24 * 3600));
+  }
+  if (const auto v = env_or(lookup, "COLLABDEV_CALL_TTL", ""); !v.empty()) {
+    c.call_ttl = std::chrono::seconds(parse_unsigned(v, "COLLABDEV_CALL_TTL", 1, 3600));
+  }
+  c.livekit_url = env_or(lookup, "COLLABDEV_LIVEKIT_URL", "");
+  c.livekit_api_key = env_or(lookup, "COLLABDEV_LIVEKIT_API_KEY", "");
+  c.livekit_api_secret = env_or(lookup, "COLLABDEV_LIVEKIT_API_SECRET", "");
   return c;
 }
 
@@ -202,6 +259,19 @@ void validate(const Config& c) {
   }
   if (c.neo4j_user.empty() != c.neo4j_password.empty()) {
     throw ConfigError("NEO4J_USER and NEO4J_PASSWORD: give both or neither");
+  }
+  if (!c.turn_urls.empty() && c.turn_secret.size() < 16) {
+    throw ConfigError("COLLABDEV_TURN_SECRET: required with COLLABDEV_TURN_URLS, at least 16 characters");
+  }
+  const bool any_livekit = !c.livekit_url.empty() || !c.livekit_api_key.empty() || !c.livekit_api_secret.empty();
+  if (any_livekit) {
+    if (c.livekit_url.empty() || c.livekit_api_key.empty() || c.livekit_api_secret.empty()) {
+      throw ConfigError("COLLABDEV_LIVEKIT_URL: give COLLABDEV_LIVEKIT_URL, _API_KEY and _API_SECRET together");
+    }
+    check_url(c.livekit_url, "COLLABDEV_LIVEKIT_URL", {"ws", "wss", "http", "https"});
+    if (c.livekit_api_secret.size() < 32) {
+      throw ConfigError("COLLABDEV_LIVEKIT_API_SECRET: expected at least 32 characters");
+    }
   }
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels)) {

@@ -49,6 +49,16 @@ struct Config {
   std::size_t file_max_bytes = 1024 * 1024;            // one file's text (UTF-8 bytes)
   std::size_t project_max_bytes = 100 * 1024 * 1024;   // all files of a project together
   std::size_t file_log_keep = 1000;                    // edit log entries kept per file after compaction
+  // Calls: ICE servers handed to participants, TURN credentials in coturn's use-auth-secret scheme,
+  // the optional LiveKit SFU, and how long a participant may be away from the call room.
+  std::vector<std::string> stun_urls;   // stun:host:port
+  std::vector<std::string> turn_urls;   // turn:host:port?transport=udp, turns:...
+  std::string turn_secret;              // coturn's static-auth-secret; required with turn_urls
+  std::chrono::seconds turn_ttl{3600};  // lifetime of one TURN credential
+  std::chrono::seconds call_ttl{30};    // a participant absent from the call room this long is dropped
+  std::string livekit_url;              // ws(s):// of livekit-server; empty: full mesh only
+  std::string livekit_api_key;
+  std::string livekit_api_secret;
 };
 
 // A bad value; the message names the variable or flag, and main exits with code 2.

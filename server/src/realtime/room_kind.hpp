@@ -69,6 +69,10 @@ struct RoomKind {
   // Called for every message of the room's channels before it is forwarded: the users it
   // takes out of the room, if any (a removal from the feature). Check the channel first, it is hot.
   std::function<std::optional<Revocation>(std::string_view id, const bus::Message& message)> revocations;
+  // For messages meant for one user (a call's signalling): the user a message of the room's
+  // channels is addressed to, who alone receives it; nullopt delivers it to every member. Absent:
+  // everything goes to everyone. Check the channel first, it is hot.
+  std::function<std::optional<std::string>(std::string_view id, const bus::Message& message)> recipient;
   // Client messages of this kind, by type.
   std::unordered_map<std::string, RoomMessageHandler> messages;
   // Whether the room keeps presence (the `presence:<room>` set and `presence.*` events).

@@ -172,7 +172,7 @@ void Rooms::fanout(const std::string& room, const bus::Message& m) {
       return;
     }
     kind = it->second.name.kind;
-    if (kind->revocations) {
+    if (kind->revocations || kind->recipient) {
       id = it->second.name.id;
     }
   }
@@ -193,6 +193,11 @@ void Rooms::fanout(const std::string& room, const bus::Message& m) {
       return;
     }
     payload = std::make_shared<const std::string>(bj::serialize(v));
+  }
+  // A message addressed to one member of the room (a call's signal) reaches only that user.
+  std::optional<std::string> addressee;
+  if (kind->recipient) {
+    addressee = kind->recipient(id, m);
   }
   Recipients recipients;
   {
@@ -215,7 +220,9 @@ void Rooms::fanout(const std::string& room, const bus::Message& m) {
     recipients = r.recipients;
   }
   for (const auto& client : *recipients) {
-    client->send(payload);  // thread-safe: no hop to each connection's strand
+    if (!addressee || client->user_id == *addressee) {
+      client->send(payload);  // thread-safe: no hop to each connection's strand
+    }
   }
 }
 

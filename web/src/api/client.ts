@@ -11,6 +11,8 @@ import type {
   LinkList,
   ProjectGraph,
   Related,
+  Call,
+  CallConnection,
   Column,
   FileEntry,
   FileHistoryPage,
@@ -236,6 +238,17 @@ export const api = {
     request<Message>('PATCH', `${p(id)}/messages/${encodeURIComponent(messageId)}`, { body: { content } }),
   deleteMessage: (id: string, messageId: string) =>
     request<void>('DELETE', `${p(id)}/messages/${encodeURIComponent(messageId)}`),
+
+  // calls
+  listCalls: (id: string, opts: { status?: 'ACTIVE' | 'ENDED'; limit?: number; before?: string } = {}) =>
+    request<Page<Call>>('GET', `${p(id)}/calls`, { query: { limit: opts.limit ?? 20, ...opts } }),
+  getCall: (id: string, callId: string) => request<Call>('GET', `${p(id)}/calls/${encodeURIComponent(callId)}`),
+  startCall: (id: string) => request<Call>('POST', `${p(id)}/calls`),
+  joinCall: (id: string, callId: string) => request<Call>('POST', `${p(id)}/calls/${encodeURIComponent(callId)}/join`),
+  leaveCall: (id: string, callId: string) => request<Call>('POST', `${p(id)}/calls/${encodeURIComponent(callId)}/leave`),
+  endCall: (id: string, callId: string) => request<Call>('POST', `${p(id)}/calls/${encodeURIComponent(callId)}/end`),
+  callConnection: (id: string, callId: string) =>
+    request<CallConnection>('GET', `${p(id)}/calls/${encodeURIComponent(callId)}/connection`),
 
   // presence
   presence: (id: string) => request<Presence>('GET', `${p(id)}/presence`),

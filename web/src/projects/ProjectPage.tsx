@@ -3,6 +3,8 @@ import { api, ApiError } from '../api/client';
 import type { Member, Project } from '../api/types';
 import { useMe } from '../auth/AuthContext';
 import { BoardView } from '../board/Board';
+import { CallNotice, CallsSection } from '../calls/CallsSection';
+import { useCalls } from '../calls/useCalls';
 import { useBoard } from '../board/useBoard';
 import { ChatPanel } from '../chat/ChatPanel';
 import { useChat } from '../chat/useChat';
@@ -57,6 +59,7 @@ export function ProjectPage({ projectId, tab, taskId, file }: { projectId: strin
   const board = useBoard(projectId, room, notify, onLost);
   const chat = useChat(projectId, room, me, notify);
   const presence = usePresence(projectId, room);
+  const calls = useCalls(projectId, room, me.id, notify);
 
   const loadProject = useCallback(async () => {
     try {
@@ -141,6 +144,7 @@ export function ProjectPage({ projectId, tab, taskId, file }: { projectId: strin
         <PresenceAvatars presence={presence} members={members} me={me} />
         <SectionNav base={base} tab={tab} memberCount={members.length} unread={unread} />
       </div>
+      {tab !== 'calls' && <CallNotice calls={calls} base={base} members={members} />}
       <div className="project-body">
         <section className="project-main" aria-label={sectionLabel}>
           {tab === 'members' ? (
@@ -168,6 +172,8 @@ export function ProjectPage({ projectId, tab, taskId, file }: { projectId: strin
             <Suspense fallback={<p className="muted">Loading the graph…</p>}>
               <GraphView projectId={projectId} base={base} room={room} />
             </Suspense>
+          ) : tab === 'calls' ? (
+            <CallsSection calls={calls} members={members} meId={me.id} canEndAny={canManage} />
           ) : tab === 'board' || tab === 'chat' ? (
             <BoardView board={board} members={members} canManageColumns={canManage} base={base} taskId={taskId} />
           ) : (

@@ -16,7 +16,7 @@ export const SECTIONS: Section[] = [
   { tab: 'code', label: 'Code', icon: 'code' },
   { tab: 'pages', label: 'Pages', icon: 'page', coming: 'A page builder for the project’s documents and notes.' },
   { tab: 'graph', label: 'Graph', icon: 'graph' },
-  { tab: 'calls', label: 'Calls', icon: 'call', coming: 'Voice and video calls with the project’s members.' },
+  { tab: 'calls', label: 'Calls', icon: 'call' },
   { tab: 'members', label: 'Members and settings', icon: 'users' },
   { tab: 'chat', label: 'Chat', icon: 'chat' },
 ];

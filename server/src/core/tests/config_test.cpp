@@ -119,3 +119,45 @@ TEST(Config, ProxiesMetricsAndRegistrationLimit) {
   EXPECT_THROW(config_from_env(env({{"COLLABDEV_METRICS_LISTEN", "nohost"}})), ConfigError);
   EXPECT_THROW(config_from_env(env({{"COLLABDEV_REGISTRATIONS_PER_ADDRESS", "0"}})), ConfigError);
 }
+
+TEST(Config, CallsIceServersTurnAndLiveKit) {
+  auto c = config_from_env(env({{"DATABASE_URL", "postgresql://u@h/db"},
+                                {"COLLABDEV_STUN_URLS", "stun:a.example:3478, stuns:b.example"},
+                                {"COLLABDEV_TURN_URLS", "turn:t.example:3478?transport=udp,turns:t.example:5349"},
+                                {"COLLABDEV_TURN_SECRET", "0123456789abcdef"},
+                                {"COLLABDEV_TURN_TTL", "600"},
+                                {"COLLABDEV_CALL_TTL", "5"},
+                                {"COLLABDEV_LIVEKIT_URL", "wss://sfu.example"},
+                                {"COLLABDEV_LIVEKIT_API_KEY", "key"},
+                                {"COLLABDEV_LIVEKIT_API_SECRET", "0123456789abcdef0123456789abcdef"}}));
+  EXPECT_EQ(c.stun_urls, (std::vector<std::string>{"stun:a.example:3478", "stuns:b.example"}));
+  EXPECT_EQ(c.turn_urls.size(), 2u);
+  EXPECT_EQ(c.turn_ttl, std::chrono::seconds(600));
+  EXPECT_EQ(c.call_ttl, std::chrono::seconds(5));
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(Config, BadCallSettingsNameTheirVariable) {
+  auto fails = [](std::map<std::string, std::string> vars, const std::string& name) {
+    vars["DATABASE_URL"] = "postgresql://u@h/db";
+    try {
+      validate(config_from_env(env(vars)));
+      ADD_FAILURE() << name << " accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+    }
+  };
+  fails({{"COLLABDEV_STUN_URLS", "http://a.example"}}, "COLLABDEV_STUN_URLS");
+  fails({{"COLLABDEV_TURN_URLS", "stun:a.example"}}, "COLLABDEV_TURN_URLS");
+  fails({{"COLLABDEV_TURN_URLS", "turn:a.example"}}, "COLLABDEV_TURN_SECRET");
+  fails({{"COLLABDEV_TURN_URLS", "turn:a.example"}, {"COLLABDEV_TURN_SECRET", "short"}}, "COLLABDEV_TURN_SECRET");
+  fails({{"COLLABDEV_TURN_TTL", "5"}}, "COLLABDEV_TURN_TTL");
+  fails({{"COLLABDEV_CALL_TTL", "0"}}, "COLLABDEV_CALL_TTL");
+  fails({{"COLLABDEV_LIVEKIT_URL", "wss://sfu.example"}}, "COLLABDEV_LIVEKIT_URL");
+  fails({{"COLLABDEV_LIVEKIT_URL", "ftp://sfu.example"}, {"COLLABDEV_LIVEKIT_API_KEY", "k"},
+         {"COLLABDEV_LIVEKIT_API_SECRET", "0123456789abcdef0123456789abcdef"}},
+        "COLLABDEV_LIVEKIT_URL");
+  fails({{"COLLABDEV_LIVEKIT_URL", "wss://sfu.example"}, {"COLLABDEV_LIVEKIT_API_KEY", "k"},
+         {"COLLABDEV_LIVEKIT_API_SECRET", "short"}},
+        "COLLABDEV_LIVEKIT_API_SECRET");
+}

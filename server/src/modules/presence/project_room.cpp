@@ -76,6 +76,7 @@ realtime::RoomKind project_room(std::shared_ptr<bus::Bus> bus, projects::Project
     c.push_back(channels::project_chat(id));
     c.push_back(channels::project_files(id));
     c.push_back(channels::project_links(id));
+    c.push_back(channels::project_calls(id));
     c.push_back(channels::project_members(id));
     c.push_back(channels::presence_events(channels::project_room(id)));
     return c;

@@ -33,10 +33,12 @@ bool allowed(Role actor, Action action, std::optional<Role> target, std::optiona
     case Action::edit_tasks:
     case Action::post_message:
     case Action::edit_links:
+    case Action::join_call:
       return true;
     case Action::update_project:
     case Action::manage_columns:
     case Action::moderate_messages:
+    case Action::end_others_call:
       return owner || maintainer;
     case Action::delete_project:
     case Action::transfer_ownership:

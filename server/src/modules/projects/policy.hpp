@@ -26,6 +26,8 @@ enum class Action {
   post_message,
   edit_links,       // link artifacts and remove links
   moderate_messages,  // delete others' messages
+  join_call,          // start, join and leave the project's call
+  end_others_call,    // end a call someone else started (its starter may always end it)
 };
 
 // `target` is the role of the member acted on; `new_role` the role given to them.

@@ -38,3 +38,12 @@ TEST(Policy, InvitationLinksNeverMakeAnOwner) {
   EXPECT_FALSE(allowed(Role::maintainer, Action::invite, std::nullopt, Role::maintainer));
   EXPECT_FALSE(allowed(Role::member, Action::invite, std::nullopt, Role::member));
 }
+
+TEST(Policy, CallsAreForEveryMemberAndEndingOthersCallsForMaintainers) {
+  for (auto r : {Role::owner, Role::maintainer, Role::member}) {
+    EXPECT_TRUE(allowed(r, Action::join_call));
+  }
+  EXPECT_TRUE(allowed(Role::owner, Action::end_others_call));
+  EXPECT_TRUE(allowed(Role::maintainer, Action::end_others_call));
+  EXPECT_FALSE(allowed(Role::member, Action::end_others_call));
+}
