@@ -263,7 +263,9 @@ export class FileSync {
     const parsed = updates.map((u) => ({ changes: ChangeSet.fromJSON(u.changes), clientID: u.client_id }));
     let text = this.serverText;
     for (const u of parsed) text = u.changes.apply(text);
-    this.host.dispatch(receiveUpdates(this.host.state(), parsed));
+    // One update at a time, as the server rebases a stale push: a batch received at once can
+    // rebase unsent changes differently (a delete then an insert where it was).
+    for (const u of parsed) this.host.dispatch(receiveUpdates(this.host.state(), [u]));
     this.serverText = text;
   }
 
