@@ -74,7 +74,7 @@ function logOf(fileId) {
   return out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-test(`50 editors on two instances converge through drops and a SIGKILL (seed ${seed})`, async (t) => {
+test(`50 editors on two instances converge through drops and a SIGKILL (seed ${seed})`, { timeout: 5 * 60_000 }, async (t) => {
   t.diagnostic(`CONVERGENCE_SEED=${seed}`);
   const why = `(replay with CONVERGENCE_SEED=${seed})`;
   const random = rng(seed);

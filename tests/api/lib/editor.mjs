@@ -74,7 +74,10 @@ export class Editor {
         ws.terminate();
       }
     });
-    ws.on('message', (data) => this.message(JSON.parse(data.toString())));
+    // A frame holds one envelope, or several, one per line (docs/websocket.md).
+    ws.on('message', (data) => {
+      for (const line of data.toString().split('\n')) this.message(JSON.parse(line));
+    });
     ws.on('error', () => {});
     ws.on('close', () => {
       if (this.ws !== ws) return;
