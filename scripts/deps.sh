@@ -48,4 +48,5 @@ npm_install() {
 npm_install "$root/web"
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
+  npm_install "$root/tests/pages"
 fi

@@ -97,6 +97,9 @@ run_suite() {  # name, command...
 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp print_suppressions=0" \
   run_suite unit-and-integration ctest --test-dir build/debug --output-on-failure -j2 --timeout 300
 run_suite schema node --test --test-reporter=tap server/schema_tests/
+# The Next.js code the page builder writes: generated, type-checked with tsc and rendered.
+PAGES_CODEGEN="$root/build/debug/collabdev-pages-codegen" \
+  run_suite pages-codegen node --test --test-reporter=tap tests/pages/
 
 step "Neo4j (in-process test harness)"
 if scripts/neo4j/start.sh >"$logs/neo4j-start.log" 2>&1; then
