@@ -15,7 +15,7 @@ pkgs=(cmake ninja-build g++ pkg-config ccache make
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 if [ "$mode" = test ]; then
   # The browser tests, Neo4j, the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo)
-  # and the changeset fuzz target (clang with its libFuzzer runtime).
+  # and the changeset and page operations fuzz targets (clang with its libFuzzer runtime).
   pkgs+=(chromium fonts-liberation wrk curl python3 clang libclang-rt-14-dev)
   command -v go >/dev/null 2>&1 || pkgs+=(golang-go)
   command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)

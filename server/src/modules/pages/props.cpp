@@ -7,7 +7,6 @@
 
 #include <boost/url/parse.hpp>
 
-#include "core/json.hpp"
 #include "modules/pages/structure.hpp"
 
 namespace collabdev::pages {
@@ -172,7 +171,9 @@ std::string read_text(const bj::value& v, const Prop& p, bool multiline, const s
       fail(ErrorCode::invalid_value, path, multiline ? "must not hold control characters" : "must be one line without control characters");
     }
   }
-  const auto length = json::utf8_length(s);
+  // Characters, as varchar(n) counts them: every byte but UTF-8 continuation bytes.
+  const auto length = static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
   if (length < static_cast<std::size_t>(p.min)) {
     fail(ErrorCode::invalid_value, path, p.min == 1 ? "must not be empty" : "is too short");
   }
@@ -430,7 +431,8 @@ bj::object validate_props(Component c, const bj::value& props, const std::string
   const auto& in = props.as_object();
   const auto& spec = spec_of(c);
   for (const auto& [key, value] : in) {
-    const bool known = std::any_of(spec.props.begin(), spec.props.end(), [&](const Prop& p) { return p.name == key; });
+    const std::string_view name = key;  // clang 14 cannot capture a structured binding
+    const bool known = std::any_of(spec.props.begin(), spec.props.end(), [&](const Prop& p) { return p.name == name; });
     if (!known) {
       fail(ErrorCode::invalid_value, path + "." + std::string(key),
            "is not a prop of " + std::string(spec.name));
@@ -473,8 +475,9 @@ bj::object validate_style(Component c, const bj::value& style, const std::string
       fail(ErrorCode::invalid_value, at, "must be an object");
     }
     for (const auto& [key, value] : b->as_object()) {
+      const std::string_view name = key;
       const auto known = std::find_if(std::begin(style_keys), std::end(style_keys),
-                                      [&](const StyleKey& k) { return k.name == key; });
+                                      [&](const StyleKey& k) { return k.name == name; });
       if (known == std::end(style_keys) || (known->only != Component::Page && known->only != c)) {
         fail(ErrorCode::invalid_value, at + "." + std::string(key), "is not a style of " + std::string(spec_of(c).name));
       }
