@@ -99,8 +99,8 @@ class Structure {
   std::vector<std::string> subtree(std::string_view id) const;
   bool is_ancestor(std::string_view ancestor, std::string_view id) const;  // or the same node
 
-  // The tree's own invariants (parents and children agree, every node reachable, limits).
-  // Throws std::logic_error: for tests and after operations, not for input.
+  // The tree's own invariants (parents and children agree, every node reachable, limits), by
+  // printing and parsing again. Throws PageError or std::logic_error: for tests and fuzzing.
   void check_invariants() const;
 
   // Used by operations; they keep the invariants.
