@@ -7,6 +7,6 @@ root=$(cd "$here/../.." && pwd)
 out=${BENCH_OUT:-$root/build/bench-pages}
 mkdir -p "$out"
 src="$root/server/src/modules/pages"
-g++ -std=c++20 -O2 -DNDEBUG -I "$root/server/src" "$src/structure.cpp" "$src/props.cpp" "$src/operations.cpp" \
+g++ -std=c++20 -O2 -DNDEBUG -I "$root/server/src" "$src/structure.cpp" "$src/props.cpp" "$src/urls.cpp" "$src/operations.cpp" \
   "$src/codegen.cpp" "$here/pages_bench.cpp" -lboost_json -lboost_url -o "$out/pages_bench"
 "$out/pages_bench"

@@ -10,7 +10,7 @@ mkdir -p "$out/pages-corpus"
 cp -n "$here"/corpus/* "$out/pages-corpus/" 2>/dev/null || true
 src="$root/server/src/modules/pages"
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I "$root/server/src" "$src/structure.cpp" "$src/props.cpp" "$src/operations.cpp" "$src/codegen.cpp" \
+  -I "$root/server/src" "$src/structure.cpp" "$src/props.cpp" "$src/urls.cpp" "$src/operations.cpp" "$src/codegen.cpp" \
   "$here/operations_fuzz.cpp" -lboost_json -lboost_url -o "$out/pages_operations_fuzz"
 cd "$out"
 ./pages_operations_fuzz -max_total_time="$seconds" -max_len=4096 pages-corpus
