@@ -19,11 +19,12 @@ tsan:
 	@scripts/deps.sh test
 	@scripts/tsan.sh
 
-# The changeset fuzz target (libFuzzer, ASan, UBSan) for a long run: FUZZ_SECONDS (default 600).
-# make test runs it for 25 s.
+# The fuzz targets (libFuzzer, ASan, UBSan: changesets, then page operations) for a long run: FUZZ_SECONDS each (default 600).
+# make test runs them for 25 and 15 s.
 fuzz:
 	@scripts/deps.sh test
 	@server/src/modules/files/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+	@server/src/modules/pages/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
 deps:
 	@NEO4J=$(NEO4J) scripts/deps.sh run

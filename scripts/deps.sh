@@ -20,7 +20,7 @@ if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
 fi
 if [ "$mode" = test ]; then
   # The browser tests, Neo4j, the bench smoke run (wrk, pgbench, curl, python3, go for Centrifugo)
-  # and the changeset fuzz target (clang with its libFuzzer runtime).
+  # and the changeset and page operations fuzz targets (clang with its libFuzzer runtime).
   pkgs+=(chromium fonts-liberation wrk curl python3 clang libclang-rt-14-dev)
   command -v go >/dev/null 2>&1 || pkgs+=(golang-go)
   command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
@@ -58,6 +58,7 @@ if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
 fi
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
+  npm_install "$root/tests/pages"
   # The SFU the calls API tests check their LiveKit tokens against: livekit-server from the Go
   # module proxy (v1.13.5: later versions are refused there), built once into .var/bin.
   livekit_version=v1.13.5

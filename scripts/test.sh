@@ -97,8 +97,12 @@ run_suite() {  # name, command...
 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp print_suppressions=0" \
   run_suite unit-and-integration ctest --test-dir build/debug --output-on-failure -j2 --timeout 300
 run_suite schema node --test --test-reporter=tap server/schema_tests/
-# The changeset fuzz target for a bounded time (make fuzz runs it longer); a crash fails the suite.
-run_suite fuzz bash -c 'server/src/modules/files/fuzz/run.sh "${FUZZ_SECONDS:-25}" && echo "fuzz: 1 passed, 0 failed"'
+# The fuzz targets for a bounded time (make fuzz runs them longer); a crash fails the suite.
+run_suite fuzz bash -c 'server/src/modules/files/fuzz/run.sh "${FUZZ_SECONDS:-25}" &&
+  server/src/modules/pages/fuzz/run.sh "${FUZZ_SECONDS:-15}" && echo "fuzz: 2 passed, 0 failed"'
+# The Next.js code the page builder writes: generated, type-checked with tsc and rendered.
+PAGES_CODEGEN="$root/build/debug/collabdev-pages-codegen" \
+  run_suite pages-codegen node --test --test-reporter=tap tests/pages/
 
 step "Neo4j (in-process test harness)"
 if scripts/neo4j/start.sh >"$logs/neo4j-start.log" 2>&1; then
@@ -110,7 +114,7 @@ else
   record neo4j /dev/null 1
 fi
 
-run_suite api node --test --test-reporter=tap --test-concurrency=2 tests/api/
+run_suite api node --test --test-reporter=tap --test-concurrency=2 --test-timeout=900000 tests/api/
 
 # ThreadSanitizer: its own build (build/tsan), then the pool and bus tests and the API tests that
 # drive threads hardest against build/tsan/collabdev (docs/testing.md).
@@ -139,7 +143,7 @@ if [ -d web/e2e ]; then
     curl -fsS "http://127.0.0.1:$e2e_port/healthz" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  E2E_BASE_URL="http://127.0.0.1:$e2e_port" run_suite e2e node --test --test-reporter=tap --test-concurrency=1 web/e2e/
+  E2E_BASE_URL="http://127.0.0.1:$e2e_port" run_suite e2e node --test --test-reporter=tap --test-concurrency=1 --test-timeout=900000 web/e2e/
   kill -TERM "$(cat .var/e2e-server.pid)" 2>/dev/null
   wait "$(cat .var/e2e-server.pid)" 2>/dev/null
   rm -f .var/e2e-server.pid
