@@ -130,6 +130,7 @@ describe('the project shell and safe editing', { skip: BASE ? false : 'E2E_BASE_
     assert.equal(await a.getByTestId(`project-card-${projectId}`).getAttribute('data-project-name'), projectName);
     // Unchanged, it closes at once.
     await a.getByTestId(`project-card-${projectId}`).getByTestId('rename-project').click();
+    await a.getByTestId('rename-project-name').waitFor();
     await a.keyboard.press('Escape');
     await a.getByTestId('rename-project-dialog').waitFor({ state: 'hidden' });
   });

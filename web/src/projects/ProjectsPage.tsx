@@ -134,6 +134,7 @@ export function ProjectsPage() {
         }}
       />
       <RenameDialog
+        key={renaming?.id ?? 'closed'}
         project={renaming}
         onClose={() => setRenaming(null)}
         onSave={(name) => {
@@ -221,13 +222,10 @@ function CreateProjectDialog({ open, onClose, onCreated }: { open: boolean; onCl
 }
 
 function RenameDialog({ project, onClose, onSave }: { project: Project | null; onClose: () => void; onSave: (name: string) => void }) {
-  const [name, setName] = useState('');
+  // Mounted afresh for each project opened (its key), so the field starts from its name at once:
+  // an Escape right after opening never sees a stale draft.
+  const [name, setName] = useState(project?.name ?? '');
   const guard = useDiscardGuard(project !== null && name.trim() !== project.name, onClose);
-  const { reset } = guard;
-  useEffect(() => {
-    setName(project?.name ?? '');
-    reset();
-  }, [project, reset]);
   return (
     <Dialog open={project !== null} title="Rename project" onClose={guard.requestClose} testId="rename-project-dialog">
       <form
