@@ -214,6 +214,7 @@ def fanout_section(out, lines):
               "| setup | rooms × clients | CollabDev+ deliveries/s | p50 / p99 ms at half | Centrifugo "
               "deliveries/s | p50 / p99 ms at half | ratio (median) | spread (runs) | load | aim |",
               "|---|---|---|---|---|---|---|---|---|---|"]
+    fan_table = len(lines)
     verdicts = []
     for shape in ("one", "ten"):
         for inst, label in (("1", "one instance"), ("1redis", "one instance, Redis direct publish"),
@@ -253,8 +254,12 @@ def fanout_section(out, lines):
             lines.append(f"| {label}{peer_label} | {rooms} | {us['sat']:,}{extra} | {ms(us['p50'])} / "
                          f"{ms(us['p99'])} | {peer_cells} | {r} | {spread(pr)} | "
                          f"{load_avg(out, f'fanout-{inst}-{shape}')} | {aim} |")
+    ran = len(lines) > fan_table  # a row: some fan-out ran
     lines += [""]
-    lines += [("Where we lose: " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
+    if not ran:
+        lines += ["Not run this time (`BENCH_ONLY`).", ""]
+    else:
+        lines += [("Where we lose: " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
     lines += ["Each step of each ramp (target and measured rates, CPU of the load tool and of the servers, "
               "latency) is in `.var/bench/results/fanout-*.json` after a run.", ""]
     lines += ["Commands:", "", "```sh", commands(out, "fanout"), "```", ""]
@@ -286,7 +291,10 @@ def idle_section(out, lines):
                      f"{us['rss_delta_per_conn_kib']:.1f} | {pc} | "
                      f"{ratio(us['rss_per_conn_kib'], peer['rss_per_conn_kib'] if peer and 'error' not in peer else 0)} | {aim} |")
     lines += [""]
-    lines += [("We miss the aim at " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
+    if not counts:
+        lines += ["Not run this time (`BENCH_ONLY`).", ""]
+    else:
+        lines += [("We miss the aim at " + "; ".join(verdicts) + ".") if verdicts else "The aim is met in every row.", ""]
     lines += ["Commands:", "", "```sh", commands(out, "idle"), "```", ""]
 
 
@@ -378,8 +386,10 @@ def main():
     setup = load(f"{args.out}/setup.json")
     commit = sh("git rev-parse --short HEAD")
     dirty = " with uncommitted changes" if sh("git status --porcelain -- server CMakeLists.txt") else ""
+    only = os.environ.get("BENCH_ONLY", "")
+    only_prefix = f"BENCH_ONLY={only} " if only else ""
     lines = ["# Benchmarks", "",
-             f"Written by `make bench` (`bench/run.sh`) on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, at "
+             f"Written by `{only_prefix}make bench` (`bench/run.sh`) on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, at "
              f"commit {commit}{dirty}. Every figure is what that run measured; each scenario sets us beside a "
              "peer measured in the same run on the same machine, and the ratio is the figure to compare "
              "between runs. Absolute figures are noisy: the load tools share the 2 cores with the servers.", "",
