@@ -51,11 +51,6 @@ npm_install() {
   fi
 }
 npm_install "$root/web"
-if [ "$mode" = run ] && [ "${NEO4J:-0}" = 1 ]; then
-  command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
-  pkgs+=(curl)
-fi
 if [ "$mode" = test ]; then
   npm_install "$root/tests"
   npm_install "$root/tests/pages"
