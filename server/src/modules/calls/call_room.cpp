@@ -8,11 +8,14 @@
 #include "core/ids.hpp"
 #include "core/problem.hpp"
 #include "modules/presence/project_room.hpp"
+#include "modules/presence/room_inputs.hpp"
 
 namespace collabdev::calls {
 
 namespace bj = boost::json;
 using realtime::RoomError;
+using presence::data_object;
+using presence::rethrow_unavailable;
 
 namespace {
 
@@ -21,26 +24,6 @@ constexpr auto state_interval = std::chrono::milliseconds(200);
 constexpr std::size_t max_sdp = 32 * 1024;
 constexpr std::size_t max_candidate = 2048;
 constexpr std::size_t max_session = 64;
-
-[[noreturn]] void rethrow_unavailable() {
-  try {
-    throw;
-  } catch (const db::PoolTimeout&) {
-    throw realtime::Unavailable("the database is busy; try again");
-  } catch (const db::Error& e) {
-    if (e.sqlstate().empty() || e.is_timeout() || e.is_serialization_failure()) {
-      throw realtime::Unavailable("the database is busy or unreachable; try again");
-    }
-    throw;
-  }
-}
-
-const bj::object& data_object(const bj::value& data) {
-  if (!data.is_object()) {
-    throw RoomError("bad_request", "data must be an object");
-  }
-  return data.as_object();
-}
 
 void only(const bj::object& o, std::initializer_list<std::string_view> allowed) {
   for (const auto& [k, v] : o) {

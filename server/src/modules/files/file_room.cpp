@@ -9,11 +9,14 @@
 #include "bus/channels.hpp"
 #include "core/problem.hpp"
 #include "modules/presence/project_room.hpp"
+#include "modules/presence/room_inputs.hpp"
 
 namespace collabdev::files {
 
 namespace bj = boost::json;
 using realtime::RoomError;
+using presence::data_object;
+using presence::rethrow_unavailable;
 
 namespace {
 
@@ -23,20 +26,6 @@ constexpr auto cursor_interval = std::chrono::milliseconds(50);
 constexpr std::size_t max_client_id = 64;
 constexpr std::size_t max_ranges = 100;
 constexpr std::size_t max_cached_names = 10000;
-
-// A database that is busy or unreachable: the client may retry (`unavailable`).
-[[noreturn]] void rethrow_unavailable() {
-  try {
-    throw;
-  } catch (const db::PoolTimeout&) {
-    throw realtime::Unavailable("the database is busy; try again");
-  } catch (const db::Error& e) {
-    if (e.sqlstate().empty() || e.is_timeout() || e.is_serialization_failure()) {
-      throw realtime::Unavailable("the database is busy or unreachable; try again");
-    }
-    throw;
-  }
-}
 
 // A refusal of the authority, as the room's `error` codes (docs/websocket.md).
 [[noreturn]] void refuse(const Problem& p) {
@@ -55,13 +44,6 @@ constexpr std::size_t max_cached_names = 10000;
     message += " " + p.detail;
   }
   throw RoomError(code, message);
-}
-
-const bj::object& data_object(const bj::value& data) {
-  if (!data.is_object()) {
-    throw RoomError("bad_request", "data must be an object");
-  }
-  return data.as_object();
 }
 
 std::int64_t version_field(const bj::object& o) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "bus/channels.hpp"
+#include "modules/presence/room_inputs.hpp"
 
 namespace collabdev::presence {
 
@@ -60,13 +61,8 @@ realtime::RoomKind project_room(std::shared_ptr<bus::Bus> bus, projects::Project
       co_await projects.require_member(id, user);
     } catch (const ProblemError&) {
       co_return false;
-    } catch (const db::PoolTimeout&) {
-      throw realtime::Unavailable("the database is busy; try again");
-    } catch (const db::Error& e) {
-      if (!e.sqlstate().empty()) {
-        throw;
-      }
-      throw realtime::Unavailable("the database is unreachable; try again");
+    } catch (const std::runtime_error&) {
+      rethrow_unavailable();  // a busy or unreachable database; anything else as it is
     }
     co_return true;
   };
